@@ -1,0 +1,27 @@
+using System.Text.Json.Serialization;
+
+namespace CniBox.Spec.Results;
+
+/// <summary>The dns block of results and of network configs.</summary>
+public sealed class ResultDns
+{
+    [JsonPropertyName("nameservers")] public List<string>? Nameservers { get; set; }
+    [JsonPropertyName("domain")] public string? Domain { get; set; }
+    [JsonPropertyName("search")] public List<string>? Search { get; set; }
+    [JsonPropertyName("options")] public List<string>? Options { get; set; }
+
+    [JsonIgnore]
+    public bool IsEmpty => Nameservers is not { Count: > 0 } && string.IsNullOrEmpty(Domain)
+        && Search is not { Count: > 0 } && Options is not { Count: > 0 };
+
+    public ResultDns Copy() => new()
+    {
+        Nameservers = CopyList(Nameservers),
+        Domain = Domain,
+        Search = CopyList(Search),
+        Options = CopyList(Options),
+    };
+
+    // A JSON null inside a Go []string decodes as "".
+    private static List<string>? CopyList(List<string>? items) => items?.Select(s => s ?? "").ToList();
+}
