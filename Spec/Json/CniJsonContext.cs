@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CniBox.Spec.Config;
 using CniBox.Spec.Results;
 
 namespace CniBox.Spec.Json;
@@ -12,11 +13,14 @@ namespace CniBox.Spec.Json;
 [JsonSourceGenerationOptions(
     PropertyNameCaseInsensitive = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(NetConf))]
+[JsonSerializable(typeof(IpamConf))]
 [JsonSerializable(typeof(ResultDns))]
 [JsonSerializable(typeof(Result100Wire))]
 [JsonSerializable(typeof(Result040Wire))]
 [JsonSerializable(typeof(Result020Wire))]
 [JsonSerializable(typeof(VersionWire))]
+[JsonSerializable(typeof(VersionInfoWire))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(Dictionary<string, JsonElement>))]
 public partial class CniJsonContext : JsonSerializerContext;

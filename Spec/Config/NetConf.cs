@@ -1,0 +1,78 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using CniBox.Spec.Json;
+using CniBox.Spec.Results;
+
+namespace CniBox.Spec.Config;
+
+/// <summary>
+/// The request config a plugin reads from stdin. The original bytes stay in <see cref="Raw"/> so the config
+/// can be passed on unchanged (to IPAM, to delegates); unknown keys are kept in <see cref="Extra"/>.
+/// </summary>
+public sealed partial class NetConf
+{
+    [JsonPropertyName("cniVersion")] public string? CniVersion { get; set; }
+    [JsonPropertyName("name")] public string? Name { get; set; }
+    [JsonPropertyName("type")] public string? Type { get; set; }
+    [JsonPropertyName("capabilities")] public Dictionary<string, bool>? Capabilities { get; set; }
+    [JsonPropertyName("ipam")] public IpamConf? Ipam { get; set; }
+    [JsonPropertyName("dns")] public ResultDns? Dns { get; set; }
+    [JsonPropertyName("args")] public JsonElement? Args { get; set; }
+    [JsonPropertyName("prevResult")] public JsonElement? PrevResult { get; set; }
+    [JsonPropertyName("runtimeConfig")] public JsonElement? RuntimeConfig { get; set; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
+
+    [JsonIgnore] public byte[] Raw { get; private set; } = [];
+
+    /// <summary>The whole <c>ipam</c> object as written, for the IPAM plugin's own parsing.</summary>
+    [JsonIgnore] public JsonElement? IpamRaw { get; private set; }
+
+    /// <summary>Decodes stdin as the skel does: anything that is not a config of the right shape is code 6.</summary>
+    public static NetConf Parse(ReadOnlySpan<byte> json)
+    {
+        var raw = json.ToArray();
+        try
+        {
+            using var doc = JsonDocument.Parse(raw);
+            var conf = FromElement(doc.RootElement);
+            conf.Raw = raw;
+            return conf;
+        }
+        catch (JsonException e)
+        {
+            throw new CniException(ErrorCode.DecodingFailure, "error unmarshall network config: " + e.Message);
+        }
+    }
+
+    /// <summary>The skel's name check: code 7 when missing or not <c>^[a-zA-Z0-9][a-zA-Z0-9_.\-]*$</c>.</summary>
+    public static void ValidateName(string? name)
+    {
+        if (string.IsNullOrEmpty(name))
+            throw new CniException(ErrorCode.InvalidNetworkConfig, "missing network name");
+        if (!NameRegex().IsMatch(name))
+            throw new CniException(ErrorCode.InvalidNetworkConfig, "invalid characters found in network name", name);
+    }
+
+    /// <summary>The prevResult in the 1.1.0 model, read in this config's version family; null when absent.</summary>
+    public CniResult? ParsePrevResult() =>
+        PrevResult is { ValueKind: not JsonValueKind.Null } prev ? CniResult.ParsePrevResult(prev, CniVersion) : null;
+
+    /// <summary>Decodes one config object; throws <see cref="JsonException"/> on a shape error. JSON null is an empty config.</summary>
+    internal static NetConf FromElement(JsonElement element)
+    {
+        var conf = element.Deserialize(CniJsonContext.Default.NetConf) ?? new NetConf();
+        if (conf.Ipam is not null && element.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var p in element.EnumerateObject())
+            {
+                if (p.Name.Equals("ipam", StringComparison.OrdinalIgnoreCase)) conf.IpamRaw = p.Value.Clone();
+            }
+        }
+        conf.Raw = System.Text.Encoding.UTF8.GetBytes(element.GetRawText());
+        return conf;
+    }
+
+    [GeneratedRegex(@"^[a-zA-Z0-9][a-zA-Z0-9_.\-]*\z")]
+    private static partial Regex NameRegex();
+}
