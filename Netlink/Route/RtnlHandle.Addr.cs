@@ -1,0 +1,22 @@
+using System.Net.Sockets;
+using CniBox.Netlink.Codec;
+
+namespace CniBox.Netlink.Route;
+
+public sealed partial class RtnlHandle
+{
+    /// <summary>
+    /// <c>ip [-4|-6] addr show [dev X]</c>. The kernel filters by index (strict checking is on);
+    /// the result is filtered here as well so older kernels give the same answer.
+    /// </summary>
+    public IReadOnlyList<AddrInfo> DumpAddresses(AddressFamily family = AddressFamily.Unspecified, int? index = null)
+    {
+        int ifIndex = index ?? 0;
+        List<AddrInfo> all = Dump($"RTM_GETADDR dump{(index is null ? "" : $" #{ifIndex}")}",
+            (ref NetlinkWriter w, uint seq) => AddrMessages.Dump(ref w, seq, family, ifIndex),
+            AddrMessages.Parse);
+        all.RemoveAll(a => (index is not null && a.Index != ifIndex)
+            || (family != AddressFamily.Unspecified && a.Family != family));
+        return all;
+    }
+}
