@@ -115,10 +115,10 @@ public sealed unsafe class NetlinkSocket : IDisposable
                 switch (m.Type)
                 {
                     case NLMSG_DONE:
-                        ThrowIfError(m, operation, errorOffset: 0, extAckOffset: 4);
-                        return Finish(count, interrupted, operation);
                     case NLMSG_ERROR:
-                        ThrowIfError(m, operation, errorOffset: 0, extAckOffset: ErrorExtAckOffset(m));
+                        int errno = NetlinkError.Read(in m, out string? extAck);
+                        if (errno != 0)
+                            throw new NetlinkException(errno, operation, extAck);
                         return Finish(count, interrupted, operation);
                     case NLMSG_NOOP:
                         continue;
@@ -137,34 +137,6 @@ public sealed unsafe class NetlinkSocket : IDisposable
 
     private static int Finish(int count, bool interrupted, string operation) =>
         interrupted ? throw new DumpInterruptedException(operation) : count;
-
-    /// <summary>The ext-ack TLVs follow struct nlmsgerr and, unless NLM_F_CAPPED, the echoed request.</summary>
-    private static int ErrorExtAckOffset(in NetlinkMessage m)
-    {
-        if ((m.Flags & NLM_F_ACK_TLVS) == 0 || m.Payload.Length < NLMSGERR_SIZE)
-            return -1;
-        if ((m.Flags & NLM_F_CAPPED) != 0)
-            return NLMSGERR_SIZE;
-        uint echoed = MemoryMarshal.Read<uint>(m.Payload[4..]);
-        return 4 + Align((int)Math.Min(echoed, (uint)m.Payload.Length));
-    }
-
-    private static void ThrowIfError(in NetlinkMessage m, string operation, int errorOffset, int extAckOffset)
-    {
-        if (m.Payload.Length < errorOffset + 4)
-            return;
-        int error = MemoryMarshal.Read<int>(m.Payload[errorOffset..]);
-        if (error >= 0)
-            return;
-        string? extAck = null;
-        if (extAckOffset >= 0 && extAckOffset <= m.Payload.Length)
-        {
-            foreach (NetlinkAttribute a in new AttributeReader(m.Payload[extAckOffset..]))
-                if (a.Type == NLMSGERR_ATTR_MSG)
-                    extAck = a.GetString();
-        }
-        throw new NetlinkException(-error, operation, extAck);
-    }
 
     private void Send(ReadOnlySpan<byte> message, string operation)
     {
