@@ -1,0 +1,17 @@
+namespace CniBox.Netlink.Constants;
+
+/// <summary>Address attributes and flags from <c>linux/if_addr.h</c>.</summary>
+public static class Ifa
+{
+    public const ushort IFA_ADDRESS = 1;
+    public const ushort IFA_LOCAL = 2;
+    public const ushort IFA_LABEL = 3;
+    public const ushort IFA_BROADCAST = 4;
+    public const ushort IFA_CACHEINFO = 6;
+    public const ushort IFA_FLAGS = 8;
+
+    public const uint IFA_F_SECONDARY = 0x01;
+    public const uint IFA_F_NODAD = 0x02;
+    public const uint IFA_F_PERMANENT = 0x80;
+    public const uint IFA_F_NOPREFIXROUTE = 0x200;
+}

@@ -1,0 +1,75 @@
+using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
+
+namespace CniBox.Netlink.Namespaces;
+
+/// <summary>Thread-bound namespace work. Nothing here awaits while switched.</summary>
+public static class NetNs
+{
+    public const string CurrentThreadPath = "/proc/thread-self/ns/net";
+
+    /// <summary>The calling thread's network namespace.</summary>
+    public static NetNsHandle Current() => NetNsHandle.Open(CurrentThreadPath);
+
+    /// <summary>True when <paramref name="path"/> is the calling thread's own network namespace.</summary>
+    public static bool IsCurrent(string path)
+    {
+        using NetNsHandle target = NetNsHandle.Open(path);
+        using NetNsHandle current = Current();
+        return target.IsSameNamespace(current);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on a new dedicated thread switched into <paramref name="target"/>
+    /// (setns CLONE_NEWNET), then switches back. The thread always ends afterwards, so a failed
+    /// restore cannot leak a thread living in the wrong namespace into a pool. Exceptions from
+    /// <paramref name="work"/> are rethrown on the caller with their original stack.
+    /// </summary>
+    public static T Run<T>(NetNsHandle target, Func<T> work)
+    {
+        T result = default!;
+        ExceptionDispatchInfo? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                result = RunSwitched(target, work);
+            }
+            catch (Exception e)
+            {
+                failure = ExceptionDispatchInfo.Capture(e);
+            }
+        }, maxStackSize: 256 * 1024)
+        {
+            IsBackground = true,
+            Name = "cnibox-netns",
+        };
+        thread.Start();
+        thread.Join();
+        failure?.Throw();
+        return result;
+    }
+
+    public static void Run(NetNsHandle target, Action work) =>
+        Run(target, () =>
+        {
+            work();
+            return true;
+        });
+
+    private static T RunSwitched<T>(NetNsHandle target, Func<T> work)
+    {
+        using NetNsHandle original = Current();
+        if (Native.SetNs(target, Native.CLONE_NEWNET) != 0)
+            throw NetNsException.FromErrno(target.Path, Marshal.GetLastPInvokeError(), "setns");
+        try
+        {
+            return work();
+        }
+        finally
+        {
+            // A failed restore is deliberately ignored: this thread ends right after and is never reused.
+            _ = Native.SetNs(original, Native.CLONE_NEWNET);
+        }
+    }
+}
