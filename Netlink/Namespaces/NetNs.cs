@@ -11,10 +11,19 @@ public static class NetNs
     /// <summary>The calling thread's network namespace.</summary>
     public static NetNsHandle Current() => NetNsHandle.Open(CurrentThreadPath);
 
-    /// <summary>True when <paramref name="path"/> is the calling thread's own network namespace.</summary>
+    /// <summary>True when <paramref name="path"/> is the calling thread's own netns; false when it cannot be opened as one.</summary>
     public static bool IsCurrent(string path)
     {
-        using NetNsHandle target = NetNsHandle.Open(path);
+        NetNsHandle target;
+        try
+        {
+            target = NetNsHandle.Open(path);
+        }
+        catch (NetNsException)
+        {
+            return false;
+        }
+        using var _ = target;
         using NetNsHandle current = Current();
         return target.IsSameNamespace(current);
     }

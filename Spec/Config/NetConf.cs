@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.RegularExpressions;
 using CniBox.Spec.Json;
 using CniBox.Spec.Results;
 
@@ -10,7 +9,7 @@ namespace CniBox.Spec.Config;
 /// The request config a plugin reads from stdin. The original bytes stay in <see cref="Raw"/> so the config
 /// can be passed on unchanged (to IPAM, to delegates); unknown keys are kept in <see cref="Extra"/>.
 /// </summary>
-public sealed partial class NetConf
+public sealed class NetConf
 {
     [JsonPropertyName("cniVersion")] public string? CniVersion { get; set; }
     [JsonPropertyName("name")] public string? Name { get; set; }
@@ -50,7 +49,7 @@ public sealed partial class NetConf
     {
         if (string.IsNullOrEmpty(name))
             throw new CniException(ErrorCode.InvalidNetworkConfig, "missing network name");
-        if (!NameRegex().IsMatch(name))
+        if (!Identifier.IsValid(name))
             throw new CniException(ErrorCode.InvalidNetworkConfig, "invalid characters found in network name", name);
     }
 
@@ -72,7 +71,4 @@ public sealed partial class NetConf
         conf.Raw = System.Text.Encoding.UTF8.GetBytes(element.GetRawText());
         return conf;
     }
-
-    [GeneratedRegex(@"^[a-zA-Z0-9][a-zA-Z0-9_.\-]*\z")]
-    private static partial Regex NameRegex();
 }

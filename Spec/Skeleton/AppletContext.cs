@@ -14,16 +14,20 @@ public sealed class AppletContext
     public required Stream Stdout { get; init; }
     public required TextWriter Stderr { get; init; }
     public required ILogger Log { get; init; }
+    /// <summary>Whether a netns path is the caller's own netns (the skel's code-8 guard); supplied by Netlink.</summary>
+    public required Func<string, bool> IsOwnNetns { get; init; }
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
-    public static AppletContext FromProcess(string name, IReadOnlyList<string> args, ILogger log) => new()
+    public static AppletContext FromProcess(string name, IReadOnlyList<string> args, ILogger log,
+        Func<string, bool> isOwnNetns) => new()
     {
+        IsOwnNetns = isOwnNetns,
         Name = name,
         Args = args,
         Getenv = Environment.GetEnvironmentVariable,
-        Stdin = Console.OpenStandardInput(),
-        Stdout = Console.OpenStandardOutput(),
-        Stderr = Console.Error,
+        Stdin = StandardStreams.Open(0, FileAccess.Read),
+        Stdout = StandardStreams.Open(1, FileAccess.Write),
+        Stderr = StandardStreams.Stderr,
         Log = log,
     };
 }

@@ -1,0 +1,133 @@
+using System.Text;
+using CniBox.Spec.Results;
+
+namespace CniBox.Spec.Skeleton;
+
+/// <summary>
+/// The plugin side of the CNI protocol: env table, stdin, version gates, dispatch to a verb, error JSON.
+/// Applets override the verbs they implement; GC and STATUS default to the spec's successful no-op.
+/// </summary>
+public abstract class CniPlugin : IApplet
+{
+    public const int MaxStdinBytes = 16 << 20;
+
+    public abstract string Name { get; }
+    public virtual AppletKind Kind => AppletKind.Plugin;
+
+    protected abstract CniResult? Add(PluginCall call);
+    protected abstract void Del(PluginCall call);
+    protected abstract void Check(PluginCall call);
+    protected virtual void Gc(PluginCall call) { }
+    protected virtual void Status(PluginCall call) { }
+
+    public int Run(AppletContext ctx)
+    {
+        var configVersion = (string?)null;
+        try
+        {
+            return Dispatch(ctx, ref configVersion);
+        }
+        catch (CniException e)
+        {
+            ctx.Log.Debug(e, "{Applet} failed with code {Code}: {Msg}", Name, e.Code, e.Msg);
+            return WriteError(ctx, e, configVersion);
+        }
+        catch (Exception e)
+        {
+            ctx.Log.Error(e, "{Applet} failed: {Message}", Name, e.Message);
+            return WriteError(ctx, new CniException(ErrorCode.Internal, e.Message), configVersion);
+        }
+    }
+
+    private int Dispatch(AppletContext ctx, ref string? configVersion)
+    {
+        var commandText = ctx.Getenv("CNI_COMMAND");
+        if (string.IsNullOrEmpty(commandText))
+        {
+            ctx.Stderr.WriteLine($"CNI {Name} plugin, cnibox {BuildInfo.Version}");
+            ctx.Stderr.WriteLine($"CNI protocol versions supported: {string.Join(", ", CniVersion.Supported)}");
+            return 0;
+        }
+        var command = PluginEnvironment.ParseCommand(commandText);
+        PluginEnvironment.Validate(command, ctx.Getenv);
+        if (command == CniCommand.Version)
+        {
+            Write(ctx, VersionInfo.Json + "\n");
+            return 0;
+        }
+
+        var stdin = ReadStdin(ctx.Stdin);
+        var header = ConfigHeader.Parse(stdin);
+        configVersion = header.CniVersion;
+        if (command is not { } cmd)
+            throw new CniException(ErrorCode.InvalidEnvironment, $"unknown CNI_COMMAND: {commandText}");
+        VersionGate.Check(cmd, header);
+
+        var call = new PluginCall
+        {
+            Command = cmd,
+            ContainerId = ctx.Getenv("CNI_CONTAINERID") ?? "",
+            Netns = ctx.Getenv("CNI_NETNS") ?? "",
+            IfName = ctx.Getenv("CNI_IFNAME") ?? "",
+            Args = ctx.Getenv("CNI_ARGS") ?? "",
+            Path = (ctx.Getenv("CNI_PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries),
+            StdinData = stdin,
+            CniVersion = header.CniVersion,
+            NetworkName = header.Name,
+            Context = ctx,
+        };
+        // The Go skel checks this after ADD/DEL have already acted; checking first leaves the host untouched.
+        if (cmd is CniCommand.Add or CniCommand.Del && !NetnsOverride(ctx) && call.Netns.Length > 0 && ctx.IsOwnNetns(call.Netns))
+            throw new CniException(ErrorCode.InvalidNetns, "plugin's netns and netns from CNI_NETNS should not be the same");
+
+        ctx.Log.Debug("{Command} container={ContainerId} netns={Netns} ifname={IfName} version={Version}",
+            commandText, call.ContainerId, call.Netns, call.IfName, call.CniVersion);
+        switch (cmd)
+        {
+            case CniCommand.Add:
+                if (Add(call) is { } result) Write(ctx, result.ToJson(call.CniVersion));
+                break;
+            case CniCommand.Del: Del(call); break;
+            case CniCommand.Check: Check(call); break;
+            case CniCommand.Gc: Gc(call); break;
+            case CniCommand.Status: Status(call); break;
+        }
+        return 0;
+    }
+
+    private static bool NetnsOverride(AppletContext ctx) =>
+        ctx.Getenv("CNI_NETNS_OVERRIDE") is { } v && (v == "1" || v.Equals("true", StringComparison.OrdinalIgnoreCase));
+
+    private static byte[] ReadStdin(Stream stdin)
+    {
+        var buffer = new MemoryStream();
+        var chunk = new byte[64 * 1024];
+        int n;
+        try
+        {
+            while ((n = stdin.Read(chunk)) > 0)
+            {
+                if (buffer.Length + n > MaxStdinBytes)
+                    throw new CniException(ErrorCode.IoFailure, "error reading from stdin: config exceeds 16 MiB");
+                buffer.Write(chunk, 0, n);
+            }
+        }
+        catch (IOException e)
+        {
+            throw new CniException(ErrorCode.IoFailure, $"error reading from stdin: {e.Message}");
+        }
+        return buffer.ToArray();
+    }
+
+    private static int WriteError(AppletContext ctx, CniException error, string? configVersion)
+    {
+        Write(ctx, CniErrorJson.Format(error, configVersion ?? CniVersion.Current));
+        return 1;
+    }
+
+    private static void Write(AppletContext ctx, string text)
+    {
+        ctx.Stdout.Write(Encoding.UTF8.GetBytes(text));
+        ctx.Stdout.Flush();
+    }
+}

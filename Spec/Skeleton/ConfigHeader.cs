@@ -1,0 +1,34 @@
+using System.Text.Json;
+using CniBox.Spec.Config;
+
+namespace CniBox.Spec.Skeleton;
+
+/// <summary>What the skel reads from every config before any applet sees it: a JSON object, its name and version.</summary>
+public sealed record ConfigHeader(string Name, string CniVersion, bool VersionIsString)
+{
+    public static ConfigHeader Parse(byte[] stdin)
+    {
+        string name;
+        var version = "0.1.0";
+        var versionIsString = true;
+        try
+        {
+            using var doc = JsonDocument.Parse(stdin);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                throw new CniException(ErrorCode.DecodingFailure,
+                    $"error unmarshall network config: expected a JSON object, got {doc.RootElement.ValueKind}");
+            name = doc.RootElement.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : "";
+            if (doc.RootElement.TryGetProperty("cniVersion", out var v))
+            {
+                if (v.ValueKind == JsonValueKind.String) version = v.GetString() is { Length: > 0 } s ? s : "0.1.0";
+                else if (v.ValueKind != JsonValueKind.Null) versionIsString = false;
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new CniException(ErrorCode.DecodingFailure, $"error unmarshall network config: {e.Message}");
+        }
+        NetConf.ValidateName(name);
+        return new ConfigHeader(name, version, versionIsString);
+    }
+}

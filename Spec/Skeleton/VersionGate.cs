@@ -1,0 +1,30 @@
+namespace CniBox.Spec.Skeleton;
+
+/// <summary>The skel's version checks: the config version must be one we speak, and new verbs need new versions.</summary>
+public static class VersionGate
+{
+    private static string? MinimumFor(CniCommand command) => command switch
+    {
+        CniCommand.Check => "0.4.0",
+        CniCommand.Gc or CniCommand.Status => "1.1.0",
+        _ => null,
+    };
+
+    public static void Check(CniCommand command, ConfigHeader header)
+    {
+        if (!header.VersionIsString)
+            throw new CniException(ErrorCode.DecodingFailure, "cniVersion must be a string");
+        var version = header.CniVersion;
+        if (MinimumFor(command) is { } minimum)
+        {
+            var verb = command.ToString().ToUpperInvariant();
+            if (!CniVersion.AtLeast(version, minimum))
+                throw new CniException(ErrorCode.IncompatibleVersion, $"config version does not allow {verb}");
+            if (!CniVersion.Supported.Any(supported => CniVersion.AtLeast(supported, version)))
+                throw new CniException(ErrorCode.IncompatibleVersion, $"plugin version does not allow {verb}");
+        }
+        if (!CniVersion.IsSupported(version))
+            throw new CniException(ErrorCode.IncompatibleVersion, "incompatible CNI versions",
+                $"config is \"{version}\", plugin supports [{string.Join(" ", CniVersion.Supported.Select(s => $"\"{s}\""))}]");
+    }
+}

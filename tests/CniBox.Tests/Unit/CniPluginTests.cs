@@ -1,0 +1,138 @@
+using System.Text;
+using CniBox.Applets;
+using CniBox.Spec;
+using CniBox.Spec.Results;
+using CniBox.Spec.Skeleton;
+
+namespace CniBox.Tests.Unit;
+
+/// <summary>The skeleton in-process, with a fake applet and an in-memory context: no process globals touched.</summary>
+public class CniPluginTests
+{
+    private sealed class FakePlugin(Func<PluginCall, CniResult?> add) : CniPlugin
+    {
+        public List<CniCommand> Calls { get; } = [];
+        public override string Name => "fake";
+        protected override CniResult? Add(PluginCall call) { Calls.Add(call.Command); return add(call); }
+        protected override void Del(PluginCall call) => Calls.Add(call.Command);
+        protected override void Check(PluginCall call) => Calls.Add(call.Command);
+    }
+
+    private sealed record Outcome(int Exit, string Stdout, string Stderr);
+
+    private static Outcome Run(CniPlugin plugin, Dictionary<string, string> env, string stdin, string logLevel = "")
+    {
+        var stdout = new MemoryStream();
+        var stderr = new StringWriter();
+        env["CNIBOX_LOG_LEVEL"] = logLevel;
+        using var log = AppletLogging.Create(plugin.Name, k => env.GetValueOrDefault(k), stderr);
+        var ctx = new AppletContext
+        {
+            Name = plugin.Name,
+            Args = [],
+            Getenv = k => env.GetValueOrDefault(k),
+            Stdin = new MemoryStream(Encoding.UTF8.GetBytes(stdin)),
+            Stdout = stdout,
+            Stderr = stderr,
+            Log = log,
+            IsOwnNetns = path => path == "/proc/self/ns/net",
+        };
+        var exit = plugin.Run(ctx);
+        return new Outcome(exit, Encoding.UTF8.GetString(stdout.ToArray()), stderr.ToString());
+    }
+
+    private static Dictionary<string, string> Env(string command, string netns = "/var/run/netns/x") => new()
+    {
+        ["CNI_COMMAND"] = command, ["CNI_CONTAINERID"] = "c1", ["CNI_NETNS"] = netns,
+        ["CNI_IFNAME"] = "eth0", ["CNI_PATH"] = "/opt/cni/bin",
+    };
+
+    [Test]
+    public void AddPrintsTheResultInTheConfigVersion()
+    {
+        var plugin = new FakePlugin(call => new CniResult
+        {
+            CniVersion = "1.1.0",
+            Ips = [new IpConfig { Address = "10.199.0.2/24", Gateway = "10.199.0.1" }],
+        });
+        var outcome = Run(plugin, Env("ADD"), "{\"cniVersion\":\"0.4.0\",\"name\":\"n\"}");
+        Assert.That(outcome.Exit, Is.EqualTo(0));
+        Assert.That(outcome.Stdout, Does.Contain("\"cniVersion\": \"0.4.0\"").And.Contain("\"version\": \"4\""));
+        Assert.That(outcome.Stdout, Does.Not.EndWith("\n"));
+    }
+
+    [Test]
+    public void AnyOtherExceptionBecomes999WithoutAStackTrace()
+    {
+        var plugin = new FakePlugin(_ => throw new InvalidOperationException("boom"));
+        var outcome = Run(plugin, Env("ADD"), "{\"cniVersion\":\"1.0.0\",\"name\":\"n\"}");
+        Assert.That(outcome.Exit, Is.EqualTo(1));
+        Assert.That(outcome.Stdout, Does.Contain("\"code\": 999").And.Contain("\"msg\": \"boom\""));
+        Assert.That(outcome.Stderr, Does.Contain("boom").And.Not.Contain("   at "));
+    }
+
+    [Test]
+    public void StackTraceAppearsOnStderrAtDebug()
+    {
+        var plugin = new FakePlugin(_ => throw new InvalidOperationException("boom"));
+        var outcome = Run(plugin, Env("ADD"), "{\"cniVersion\":\"1.0.0\",\"name\":\"n\"}", "debug");
+        Assert.That(outcome.Stderr, Does.Contain("   at "));
+        Assert.That(outcome.Stdout, Does.Not.Contain("   at "));
+    }
+
+    [Test]
+    public void CniExceptionPassesThroughWithDetails()
+    {
+        var plugin = new FakePlugin(_ => throw new CniException(ErrorCode.TryAgainLater, "busy", "lock held"));
+        var outcome = Run(plugin, Env("ADD"), "{\"cniVersion\":\"1.0.0\",\"name\":\"n\"}");
+        Assert.That(outcome.Stdout, Is.EqualTo(
+            "{\n    \"cniVersion\": \"1.0.0\",\n    \"code\": 11,\n    \"msg\": \"busy\",\n    \"details\": \"lock held\"\n}"));
+    }
+
+    [Test]
+    public void OwnNetnsIsRefusedBeforeTheHandlerRuns()
+    {
+        var plugin = new FakePlugin(_ => null);
+        var outcome = Run(plugin, Env("ADD", "/proc/self/ns/net"), "{\"cniVersion\":\"1.0.0\",\"name\":\"n\"}");
+        Assert.That(outcome.Stdout, Does.Contain("\"code\": 8"));
+        Assert.That(plugin.Calls, Is.Empty);
+    }
+
+    [Test]
+    public void NetnsOverrideSkipsTheOwnNetnsCheck()
+    {
+        var plugin = new FakePlugin(_ => null);
+        var env = Env("ADD", "/proc/self/ns/net");
+        env["CNI_NETNS_OVERRIDE"] = "true";
+        Assert.That(Run(plugin, env, "{\"cniVersion\":\"1.0.0\",\"name\":\"n\"}").Exit, Is.EqualTo(0));
+        Assert.That(plugin.Calls, Is.EqualTo(new[] { CniCommand.Add }));
+    }
+
+    [Test]
+    public void MissingCniVersionMeans010()
+    {
+        var plugin = new FakePlugin(call => new CniResult
+        {
+            CniVersion = call.CniVersion,
+            Ips = [new IpConfig { Address = "10.199.0.2/24" }],
+        });
+        var outcome = Run(plugin, Env("ADD"), "{\"name\":\"n\"}");
+        Assert.That(outcome.Stdout, Does.Contain("\"cniVersion\": \"0.1.0\"").And.Contain("\"ip4\""));
+    }
+
+    [TestCase("GC")]
+    [TestCase("STATUS")]
+    public void VerbsWithoutAHandlerSucceedSilently(string verb)
+    {
+        var outcome = Run(new FakePlugin(_ => null), Env(verb), "{\"cniVersion\":\"1.1.0\",\"name\":\"n\"}");
+        Assert.That((outcome.Exit, outcome.Stdout), Is.EqualTo((0, "")));
+    }
+
+    [TestCase("trace", Serilog.Events.LogEventLevel.Verbose)]
+    [TestCase("Debug", Serilog.Events.LogEventLevel.Debug)]
+    [TestCase("info", Serilog.Events.LogEventLevel.Information)]
+    [TestCase("", Serilog.Events.LogEventLevel.Warning)]
+    [TestCase("nonsense", Serilog.Events.LogEventLevel.Warning)]
+    public void LogLevels(string text, Serilog.Events.LogEventLevel level) =>
+        Assert.That(AppletLogging.ParseLevel(text), Is.EqualTo(level));
+}
