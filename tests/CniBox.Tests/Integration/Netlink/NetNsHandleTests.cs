@@ -1,3 +1,4 @@
+using CniBox.Tests.Support;
 using CniBox.Netlink.Namespaces;
 
 namespace CniBox.Tests.Integration.Netlink;
@@ -6,7 +7,7 @@ namespace CniBox.Tests.Integration.Netlink;
 public sealed class NetNsHandleTests
 {
     [SetUp]
-    public void SetUp() => Assume.That(Tmds.Linux.LibC.geteuid(), Is.EqualTo(0u), "needs root");
+    public void SetUp() => Assume.That(Environment.IsPrivilegedProcess, "needs root");
 
     [Test]
     public void Missing_path_is_not_found()
@@ -43,7 +44,7 @@ public sealed class NetNsHandleTests
         Assert.That(self.IsSameNamespace(current), Is.True);
         Assert.That(NetNs.IsCurrent("/proc/self/ns/net"), Is.True);
 
-        using var test = new TestNetns();
+        using var test = new TestNetns("nl");
         using NetNsHandle other = NetNsHandle.Open(test.Path);
         Assert.That(other.IsSameNamespace(current), Is.False);
         Assert.That(NetNs.IsCurrent(test.Path), Is.False);
@@ -52,7 +53,7 @@ public sealed class NetNsHandleTests
     [Test]
     public void Run_switches_a_dedicated_thread_and_leaves_the_caller_alone()
     {
-        using var test = new TestNetns();
+        using var test = new TestNetns("nl");
         using NetNsHandle target = NetNsHandle.Open(test.Path);
         using NetNsHandle before = NetNs.Current();
         bool inside = NetNs.Run(target, () =>

@@ -1,3 +1,4 @@
+using CniBox.Tests.Support;
 using System.Net;
 using System.Net.Sockets;
 using CniBox.Netlink.Constants;
@@ -11,7 +12,7 @@ namespace CniBox.Tests.Integration.Netlink;
 public sealed class RtnlHandleTests
 {
     [SetUp]
-    public void SetUp() => Assume.That(Tmds.Linux.LibC.geteuid(), Is.EqualTo(0u), "needs root");
+    public void SetUp() => Assume.That(Environment.IsPrivilegedProcess, "needs root");
 
     private static RtnlHandle OpenHandle(TestNetns test)
     {
@@ -22,7 +23,7 @@ public sealed class RtnlHandleTests
     [Test]
     public void Lo_in_a_fresh_namespace_is_index_1_loopback_and_down()
     {
-        using var test = new TestNetns();
+        using var test = new TestNetns("nl");
         using RtnlHandle rtnl = OpenHandle(test);
         LinkInfo? lo = rtnl.GetLink("lo");
         Assert.That(lo, Is.Not.Null);
@@ -36,11 +37,11 @@ public sealed class RtnlHandleTests
     [Test]
     public void SetLinkUp_brings_up_lo_with_its_addresses_and_SetLinkDown_takes_it_down()
     {
-        using var test = new TestNetns();
+        using var test = new TestNetns("nl");
         using RtnlHandle rtnl = OpenHandle(test);
         rtnl.SetLinkUp(1);
         Assert.That(rtnl.GetLink("lo")!.IsUp, Is.True);
-        Assert.That(test.IpIn("link show lo"), Does.Contain("UP"));
+        Assert.That(test.IpIn("link", "show", "lo"), Does.Contain("UP"));
 
         IReadOnlyList<AddrInfo> addrs = rtnl.DumpAddresses();
         Assert.That(addrs.Select(a => $"{a.Address}/{a.PrefixLength}"), Is.EquivalentTo(new[] { "127.0.0.1/8", "::1/128" }));
@@ -55,7 +56,7 @@ public sealed class RtnlHandleTests
     [Test]
     public void Missing_links_are_null()
     {
-        using var test = new TestNetns();
+        using var test = new TestNetns("nl");
         using RtnlHandle rtnl = OpenHandle(test);
         Assert.That(rtnl.GetLink("nope"), Is.Null);
         Assert.That(rtnl.GetLink(4242), Is.Null);
@@ -64,8 +65,8 @@ public sealed class RtnlHandleTests
     [Test]
     public void Kernel_errors_carry_the_ext_ack_text()
     {
-        using var test = new TestNetns();
-        test.IpIn("link add v0 type veth peer name v1");
+        using var test = new TestNetns("nl");
+        test.IpIn("link", "add", "v0", "type", "veth", "peer", "name", "v1");
         using RtnlHandle rtnl = OpenHandle(test);
         LinkInfo v0 = rtnl.GetLink("v0")!;
         Assert.That(v0.Kind, Is.EqualTo("veth"));
@@ -83,7 +84,7 @@ public sealed class RtnlHandleTests
     [Test]
     public void Handle_works_from_other_threads_after_it_was_opened()
     {
-        using var test = new TestNetns();
+        using var test = new TestNetns("nl");
         using RtnlHandle rtnl = OpenHandle(test);
         int[] counts = Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => rtnl.DumpLinks().Count))).Result;
         Assert.That(counts, Is.All.EqualTo(1));

@@ -1,0 +1,144 @@
+using CniBox.Tests.Support;
+
+namespace CniBox.Tests.Processes;
+
+/// <summary>The published binary exec'd as a runtime does: env + stdin, checking exit codes and stdout.</summary>
+[Category("process")]
+public class SkeletonProcessTests
+{
+    private const string VersionJson =
+        "{\"cniVersion\":\"1.1.0\",\"supportedVersions\":[\"0.1.0\",\"0.2.0\",\"0.3.0\",\"0.3.1\",\"0.4.0\",\"1.0.0\",\"1.1.0\"]}\n";
+
+    private static string Loopback => Binaries.Applet("loopback");
+
+    private static ProcessResult Run(Dictionary<string, string> env, string stdin = "") =>
+        PluginProcess.Run(Loopback, env, stdin);
+
+    [Test]
+    public void VersionThroughEveryAppletSymlink()
+    {
+        foreach (var applet in Directory.GetFiles(Binaries.AppletDir).Where(f => Path.GetFileName(f) != "cnibox"))
+        {
+            var result = PluginProcess.Run(applet, new() { ["CNI_COMMAND"] = "VERSION" });
+            Assert.That((result.ExitCode, result.Stdout), Is.EqualTo((0, VersionJson)), applet);
+        }
+    }
+
+    [Test]
+    public void VersionThroughCniboxFirstArgumentIgnoresStdin()
+    {
+        var result = PluginProcess.Run(Binaries.Cnibox, new() { ["CNI_COMMAND"] = "VERSION" }, "garbage{", ["loopback"]);
+        Assert.That((result.ExitCode, result.Stdout), Is.EqualTo((0, VersionJson)));
+    }
+
+    [Test]
+    public void NoCommandPrintsAboutOnStderr()
+    {
+        var result = Run([]);
+        Assert.That((result.ExitCode, result.Stdout), Is.EqualTo((0, "")));
+        Assert.That(result.Stderr, Does.Contain("CNI protocol versions supported: 0.1.0, 0.2.0, 0.3.0, 0.3.1, 0.4.0, 1.0.0, 1.1.0"));
+    }
+
+    [Test]
+    public void MissingEnvironmentIsCode4WithEveryName()
+    {
+        var result = Run(new() { ["CNI_COMMAND"] = "ADD" });
+        Assert.That(CniAssert.Error(result, 4),
+            Is.EqualTo("required env variables [CNI_CONTAINERID,CNI_NETNS,CNI_IFNAME,CNI_PATH] missing"));
+    }
+
+    [Test]
+    public void ErrorObjectIsIndentedWithoutTrailingNewline()
+    {
+        var result = Run(new() { ["CNI_COMMAND"] = "DEL" });
+        Assert.That(result.Stdout, Does.StartWith("{\n    \"cniVersion\": \"1.1.0\",\n    \"code\": 4,"));
+        Assert.That(result.Stdout, Does.EndWith("}"));
+    }
+
+    [Test]
+    public void MalformedJsonIsCode6() =>
+        Assert.That(CniAssert.Error(Run(PluginProcess.Env("DEL"), "{not json"), 6), Does.StartWith("error unmarshall network config"));
+
+    [TestCase("{\"cniVersion\":\"1.0.0\",\"type\":\"loopback\"}", 7, "missing network name")]
+    [TestCase("{\"cniVersion\":\"1.0.0\",\"name\":\"_x\"}", 7, "invalid characters found in network name")]
+    [TestCase("{\"cniVersion\":\"9.9.9\",\"name\":\"n\"}", 1, "incompatible CNI versions")]
+    [TestCase("{\"cniVersion\":\"1.0\",\"name\":\"n\"}", 1, "incompatible CNI versions")]
+    [TestCase("{\"cniVersion\":1,\"name\":\"n\"}", 6, null)]
+    public void BadConfigs(string config, int code, string? msg)
+    {
+        var actual = CniAssert.Error(Run(PluginProcess.Env("DEL"), config), code);
+        if (msg is not null) Assert.That(actual, Is.EqualTo(msg));
+    }
+
+    [Test]
+    public void UnsupportedVersionNamesWhatWeSupport()
+    {
+        var result = Run(PluginProcess.Env("DEL"), "{\"cniVersion\":\"9.9.9\",\"name\":\"n\"}");
+        Assert.That(result.Stdout, Does.Contain("config is \\\"9.9.9\\\", plugin supports [\\\"0.1.0\\\""));
+    }
+
+    [TestCase("CHECK", "0.3.1", "config version does not allow CHECK")]
+    [TestCase("GC", "1.0.0", "config version does not allow GC")]
+    [TestCase("STATUS", "1.0.0", "config version does not allow STATUS")]
+    [TestCase("CHECK", "9.9.9", "plugin version does not allow CHECK")]
+    public void VerbGates(string verb, string version, string msg)
+    {
+        var env = PluginProcess.Env(verb, netns: "/var/run/netns/none");
+        Assert.That(CniAssert.Error(Run(env, $"{{\"cniVersion\":\"{version}\",\"name\":\"n\"}}"), 1), Is.EqualTo(msg));
+    }
+
+    [TestCase("GC")]
+    [TestCase("STATUS")]
+    public void VerbsLoopbackLacksAreSilentSuccessAt110(string verb) =>
+        CniAssert.SilentSuccess(Run(new() { ["CNI_COMMAND"] = verb, ["CNI_PATH"] = "/x" }, "{\"cniVersion\":\"1.1.0\",\"name\":\"n\"}"));
+
+    [Test]
+    public void UnknownVerbIsCode4() =>
+        Assert.That(CniAssert.Error(Run(PluginProcess.Env("FOO"), "{\"cniVersion\":\"1.0.0\",\"name\":\"n\"}"), 4),
+            Is.EqualTo("unknown CNI_COMMAND: FOO"));
+
+    [Test]
+    public void OversizedStdinIsCode5()
+    {
+        var huge = "{\"name\":\"n\",\"pad\":\"" + new string('x', 17 << 20) + "\"}";
+        Assert.That(CniAssert.Error(Run(PluginProcess.Env("DEL"), huge), 5), Does.Contain("16 MiB"));
+    }
+
+    [Test]
+    public void OwnNetnsIsRefusedBeforeAnythingHappens()
+    {
+        var env = PluginProcess.Env("ADD", netns: "/proc/self/ns/net", ifName: "lo");
+        Assert.That(CniAssert.Error(Run(env, "{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"type\":\"loopback\"}"), 8),
+            Is.EqualTo("plugin's netns and netns from CNI_NETNS should not be the same"));
+    }
+
+    [Test]
+    public void DebugLogGoesToStderrNeverStdout()
+    {
+        var env = PluginProcess.Env("DEL");
+        env["CNIBOX_LOG_LEVEL"] = "Debug";
+        var result = Run(env, "{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"type\":\"loopback\"}");
+        CniAssert.SilentSuccess(result);
+        Assert.That(result.Stderr, Does.Contain("DBG loopback: DEL"));
+    }
+
+    [Test]
+    public void LogFileGetsCompactJson()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            var env = PluginProcess.Env("DEL");
+            env["CNIBOX_LOG_LEVEL"] = "Debug";
+            env["CNIBOX_LOG_FILE"] = file;
+            CniAssert.SilentSuccess(Run(env, "{\"cniVersion\":\"1.0.0\",\"name\":\"n\"}"));
+            var line = File.ReadAllLines(file).First();
+            Assert.That(line, Does.StartWith("{\"@t\":"));
+            Assert.That(line, Does.Contain("\"Applet\":\"loopback\""));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}
