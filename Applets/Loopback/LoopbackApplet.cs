@@ -25,8 +25,9 @@ public sealed class LoopbackApplet : CniPlugin
         using var rtnl = ContainerNetns.OpenRtnl(call.Netns);
         var lo = rtnl.GetLink(Loopback) ?? throw new CniException(ErrorCode.Internal, $"link \"{Loopback}\" not found");
         rtnl.SetLinkUp(lo.Index);
-        var v4 = FirstLoopbackAddress(rtnl, lo.Index, AddressFamily.InterNetwork);
-        var v6 = FirstLoopbackAddress(rtnl, lo.Index, AddressFamily.InterNetworkV6);
+        var addresses = LoopbackAddresses(rtnl, lo.Index);
+        var v4 = addresses.FirstOrDefault(a => a.Family == AddressFamily.InterNetwork);
+        var v6 = addresses.FirstOrDefault(a => a.Family == AddressFamily.InterNetworkV6);
         call.Log.Debug("lo is up in {Netns}", call.Netns);
 
         if (conf.ParsePrevResult() is { } prev)
@@ -58,13 +59,13 @@ public sealed class LoopbackApplet : CniPlugin
             rtnl.SetLinkDown(lo.Index);
     }
 
-    /// <summary>The first address of a family; any non-loopback address on <c>lo</c> is an error, as in the Go plugin.</summary>
-    private static AddrInfo? FirstLoopbackAddress(RtnlHandle rtnl, int index, AddressFamily family)
+    /// <summary>All addresses of <c>lo</c> in one dump; a non-loopback one is an error, as in the Go plugin.</summary>
+    private static IReadOnlyList<AddrInfo> LoopbackAddresses(RtnlHandle rtnl, int index)
     {
-        var addresses = rtnl.DumpAddresses(family, index);
+        var addresses = rtnl.DumpAddresses(AddressFamily.Unspecified, index);
         foreach (var address in addresses)
             if (!IPAddress.IsLoopback(address.Address))
                 throw new CniException(ErrorCode.Internal, $"loopback interface found with non-loopback address \"{address.Address}\"");
-        return addresses.Count > 0 ? addresses[0] : null;
+        return addresses;
     }
 }

@@ -59,6 +59,28 @@ public static class NetNs
         return result;
     }
 
+    /// <summary>
+    /// Runs a short synchronous <paramref name="work"/> (such as opening a socket) on the calling thread
+    /// switched into <paramref name="target"/>, then switches back. Costs two setns calls instead of a
+    /// thread (~250 us per exec). If the way back fails the process ends at once: continuing would act
+    /// on the wrong namespace.
+    /// </summary>
+    public static T RunBriefly<T>(NetNsHandle target, Func<T> work)
+    {
+        using NetNsHandle original = Current();
+        if (Native.SetNs(target, Native.CLONE_NEWNET) != 0)
+            throw NetNsException.FromErrno(target.Path, Marshal.GetLastPInvokeError(), "setns");
+        try
+        {
+            return work();
+        }
+        finally
+        {
+            if (Native.SetNs(original, Native.CLONE_NEWNET) != 0)
+                Environment.FailFast($"cnibox: cannot return to the original network namespace (errno {Marshal.GetLastPInvokeError()})");
+        }
+    }
+
     public static void Run(NetNsHandle target, Action work) =>
         Run(target, () =>
         {

@@ -59,11 +59,11 @@ public sealed unsafe class NetlinkSocket : IDisposable
     }
 
     /// <summary>
-    /// Opens a socket inside <paramref name="ns"/> (setns, socket, setns back on a dedicated
+    /// Opens a socket inside <paramref name="ns"/> (setns, socket, setns back on the calling
     /// thread); the socket keeps talking to that namespace from any thread afterwards.
     /// </summary>
     public static NetlinkSocket OpenIn(NetNsHandle ns, int protocol = NETLINK_ROUTE) =>
-        NetNs.Run(ns, () => Open(protocol));
+        NetNs.RunBriefly(ns, () => Open(protocol));
 
     public uint NextSequence() => Interlocked.Increment(ref _sequence);
 

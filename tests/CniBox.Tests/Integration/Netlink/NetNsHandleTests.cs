@@ -68,4 +68,21 @@ public sealed class NetNsHandleTests
         var e = Assert.Throws<InvalidOperationException>(() => NetNs.Run(target, () => throw new InvalidOperationException("boom")));
         Assert.That(e!.Message, Is.EqualTo("boom"));
     }
+
+    [Test]
+    public void RunBriefly_switches_the_calling_thread_and_always_switches_back()
+    {
+        using var test = new TestNetns("nl");
+        using NetNsHandle target = NetNsHandle.Open(test.Path);
+        using NetNsHandle before = NetNs.Current();
+        bool inside = NetNs.RunBriefly(target, () =>
+        {
+            using NetNsHandle here = NetNs.Current();
+            return here.IsSameNamespace(target);
+        });
+        Assert.That(inside, Is.True);
+        Assert.Throws<InvalidOperationException>(() => NetNs.RunBriefly<int>(target, () => throw new InvalidOperationException("boom")));
+        using NetNsHandle after = NetNs.Current();
+        Assert.That(after.IsSameNamespace(before), Is.True, "back home after success and after an exception");
+    }
 }
