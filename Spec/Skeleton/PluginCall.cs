@@ -6,7 +6,7 @@ namespace CniBox.Spec.Skeleton;
 public enum CniCommand { Add, Del, Check, Gc, Status, Version }
 
 /// <summary>One invocation of a plugin: the validated environment, the raw config and its parsed header.</summary>
-public sealed class PluginCall
+public sealed record PluginCall
 {
     public required CniCommand Command { get; init; }
     public required string ContainerId { get; init; }

@@ -1,0 +1,62 @@
+using CniBox.Spec;
+using CniBox.Spec.Invoke;
+using CniBox.Spec.Results;
+using CniBox.Spec.Skeleton;
+
+namespace CniBox.Ipam;
+
+/// <summary>How an L3 applet reaches its IPAM plugin (<c>ipam.type</c>) with its own env and complete config.</summary>
+public interface IIpamInvoker
+{
+    CniResult Add(PluginCall call, string type);
+    void Del(PluginCall call, string type);
+    void Check(PluginCall call, string type);
+    void Gc(PluginCall call, string type);
+    void Status(PluginCall call, string type);
+}
+
+/// <summary>
+/// Finds <c>type</c> in CNI_PATH as libcni does. When that file is this very binary and we implement the type,
+/// the call runs in-process (no fork/exec); otherwise the file is exec'd, so dhcp or a third-party IPAM still works.
+/// In-process results go through the same print-and-parse in the config's version as an exec'd plugin's would.
+/// </summary>
+public sealed class IpamInvoker(Func<string, IIpamPlugin?> ours, Func<string, bool>? isSelf = null) : IIpamInvoker
+{
+    private readonly Func<string, bool> _isSelf = isSelf ?? PluginFinder.IsSelf;
+
+    public CniResult Add(PluginCall call, string type)
+    {
+        var request = call with { Command = CniCommand.Add };
+        if (InProcess(call, type, out var path) is { } ipam)
+        {
+            var result = ipam.Add(request);
+            return CniResult.Parse(System.Text.Encoding.UTF8.GetBytes(result.ToJson(call.CniVersion)), call.CniVersion);
+        }
+        var stdout = PluginExec.Run(path, ExecRequest.From(call, CniCommand.Add), call.Context.Stderr);
+        return CniResult.Parse(stdout, call.CniVersion);
+    }
+
+    public void Del(PluginCall call, string type) => Run(call, type, CniCommand.Del, (p, c) => p.Del(c));
+
+    public void Check(PluginCall call, string type) => Run(call, type, CniCommand.Check, (p, c) => p.Check(c));
+
+    public void Gc(PluginCall call, string type) => Run(call, type, CniCommand.Gc, (p, c) => p.Gc(c));
+
+    public void Status(PluginCall call, string type) => Run(call, type, CniCommand.Status, (p, c) => p.Status(c));
+
+    private void Run(PluginCall call, string type, CniCommand command, Action<IIpamPlugin, PluginCall> inProcess)
+    {
+        if (InProcess(call, type, out var path) is { } ipam)
+            inProcess(ipam, call with { Command = command });
+        else
+            PluginExec.Run(path, ExecRequest.From(call, command), call.Context.Stderr);
+    }
+
+    private IIpamPlugin? InProcess(PluginCall call, string type, out string path)
+    {
+        if (string.IsNullOrEmpty(type))
+            throw new CniException(ErrorCode.InvalidNetworkConfig, "IPAM config missing 'type' key");
+        path = PluginFinder.Find(type, call.Path);
+        return _isSelf(path) ? ours(type) : null;
+    }
+}
