@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using CniBox.Spec.Json;
 
 namespace CniBox.Spec;
@@ -16,19 +15,23 @@ public static class VersionInfo
     /// </summary>
     public static (string CniVersion, IReadOnlyList<string> SupportedVersions) Decode(ReadOnlySpan<byte> json)
     {
-        VersionInfoWire? info;
+        string? cniVersion;
+        List<string>? supported;
         try
         {
-            info = JsonSerializer.Deserialize(json, CniJsonContext.Default.VersionInfoWire);
+            // Not disposed: nothing outlives this call but strings. Go: json.Unmarshal into version.pluginInfo.
+            var info = JsonFields.Root(JsonDocument.Parse(json.ToArray()).RootElement, "version.pluginInfo");
+            cniVersion = info.String("cniVersion");
+            supported = info.StringList("supportedVersions");
         }
         catch (JsonException e)
         {
             throw new CniException(ErrorCode.DecodingFailure, "decoding version info: " + e.Message);
         }
-        if (string.IsNullOrEmpty(info?.CniVersion))
+        if (string.IsNullOrEmpty(cniVersion))
             throw new CniException(ErrorCode.DecodingFailure, "decoding version info: missing field cniVersion");
-        if (info.SupportedVersions is { Count: > 0 } supported) return (info.CniVersion, supported);
-        if (info.CniVersion == "0.2.0") return (info.CniVersion, ["0.1.0", "0.2.0"]);
+        if (supported is { Count: > 0 }) return (cniVersion, supported);
+        if (cniVersion == "0.2.0") return (cniVersion, ["0.1.0", "0.2.0"]);
         throw new CniException(ErrorCode.DecodingFailure, "decoding version info: missing field supportedVersions");
     }
 
@@ -37,11 +40,4 @@ public static class VersionInfo
         var w = new GoJsonWriter(indented: false).StartObject().Property("cniVersion", CniVersion.Current);
         return w.StringArray("supportedVersions", CniVersion.Supported).EndObject().ToString();
     }
-}
-
-/// <summary>The VERSION reply on the wire; public only for the source-generated context.</summary>
-public sealed class VersionInfoWire
-{
-    [JsonPropertyName("cniVersion")] public string? CniVersion { get; set; }
-    [JsonPropertyName("supportedVersions")] public List<string>? SupportedVersions { get; set; }
 }

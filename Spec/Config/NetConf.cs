@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CniBox.Spec.Json;
@@ -33,7 +34,8 @@ public sealed class NetConf
         var raw = json.ToArray();
         try
         {
-            using var doc = JsonDocument.Parse(raw);
+            // Not disposed on purpose: Args, PrevResult, IpamRaw, Extra... point into it (see JsonFields).
+            var doc = JsonDocument.Parse(raw);
             var conf = FromElement(doc.RootElement);
             conf.Raw = raw;
             return conf;
@@ -57,18 +59,37 @@ public sealed class NetConf
     public CniResult? ParsePrevResult() =>
         PrevResult is { ValueKind: not JsonValueKind.Null } prev ? CniResult.ParsePrevResult(prev, CniVersion) : null;
 
-    /// <summary>Decodes one config object; throws <see cref="JsonException"/> on a shape error. JSON null is an empty config.</summary>
+    private static readonly string[] KnownKeys =
+        ["cniVersion", "name", "type", "capabilities", "ipam", "dns", "args", "prevResult", "runtimeConfig"];
+
+    /// <summary>
+    /// Decodes one config object as Go's <c>types.NetConf</c>, without JsonSerializer (see <see cref="JsonFields"/>);
+    /// throws <see cref="JsonException"/> on a shape error. JSON null is an empty config. Elements handed out point
+    /// into <paramref name="element"/>'s document.
+    /// </summary>
     internal static NetConf FromElement(JsonElement element)
     {
-        var conf = element.Deserialize(CniJsonContext.Default.NetConf) ?? new NetConf();
-        if (conf.Ipam is not null && element.ValueKind == JsonValueKind.Object)
+        var f = JsonFields.Root(element, "types.NetConf");
+        var conf = new NetConf
         {
-            foreach (var p in element.EnumerateObject())
-            {
-                if (p.Name.Equals("ipam", StringComparison.OrdinalIgnoreCase)) conf.IpamRaw = p.Value.Clone();
-            }
+            CniVersion = f.String("cniVersion"),
+            Name = f.String("name"),
+            Type = f.String("type"),
+            Capabilities = f.BoolMap("capabilities"),
+            Args = f.Raw("args"),
+            PrevResult = f.Raw("prevResult"),
+            RuntimeConfig = f.Raw("runtimeConfig"),
+            Extra = f.Unknown(KnownKeys),
+            Raw = JsonMarshal.GetRawUtf8Value(element).ToArray(),
+        };
+        var ipam = f.Object("ipam", "types.IPAM");
+        if (ipam.Exists)
+        {
+            conf.Ipam = new IpamConf { Type = ipam.String("type"), Raw = ipam.Element };
+            conf.IpamRaw = ipam.Element;
         }
-        conf.Raw = System.Text.Encoding.UTF8.GetBytes(element.GetRawText());
+        var dns = f.Object("dns", "types.DNS");
+        if (dns.Exists) conf.Dns = ResultDns.Read(dns);
         return conf;
     }
 }

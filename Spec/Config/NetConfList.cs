@@ -26,11 +26,12 @@ public sealed class NetConfList
         Dictionary<string, JsonElement> keys = new(StringComparer.Ordinal);
         try
         {
-            using var doc = JsonDocument.Parse(raw);
+            // Not disposed on purpose: Plugins point into it (see JsonFields); libcni's map keeps exact keys.
+            var doc = JsonDocument.Parse(raw);
             var root = doc.RootElement;
             if (root.ValueKind == JsonValueKind.Object)
             {
-                foreach (var p in root.EnumerateObject()) keys[p.Name] = p.Value.Clone();
+                foreach (var p in root.EnumerateObject()) keys[p.Name] = p.Value;
             }
             else if (root.ValueKind != JsonValueKind.Null)
             {

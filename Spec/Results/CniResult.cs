@@ -21,10 +21,13 @@ public sealed class CniResult
     /// </summary>
     public static CniResult Parse(ReadOnlySpan<byte> json, string? defaultVersion = null)
     {
+        JsonElement root;
         string? declared;
         try
         {
-            declared = JsonSerializer.Deserialize(json, CniJsonContext.Default.VersionWire)?.CniVersion;
+            // Not disposed on purpose (see JsonFields). Go: create.DecodeVersion into an anonymous struct.
+            root = JsonDocument.Parse(json.ToArray()).RootElement;
+            declared = JsonFields.Root(root, DecodeVersionType, owner: "").String("cniVersion");
         }
         catch (JsonException e)
         {
@@ -36,13 +39,16 @@ public sealed class CniResult
             ?? throw new CniException(ErrorCode.DecodingFailure, $"unsupported CNI result version {GoText.Quote(version)}");
         try
         {
-            return ResultReader.Read(json, family, version);
+            return ResultReader.Read(root, family, version);
         }
         catch (Exception e) when (e is JsonException or FormatException)
         {
             throw new CniException(ErrorCode.DecodingFailure, e.Message);
         }
     }
+
+    /// <summary>How Go prints the anonymous struct libcni decodes a result's version into.</summary>
+    private const string DecodeVersionType = "struct { CNIVersion string \"json:\\\"cniVersion\\\"\" }";
 
     /// <summary>
     /// Plugin side (<c>version.ParsePrevResult</c>): prevResult is read in the config's version family and

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using CniBox.Spec.Json;
 
 namespace CniBox.Spec.Results;
 
@@ -20,6 +21,15 @@ public sealed class ResultDns
         Domain = Domain,
         Search = CopyList(Search),
         Options = CopyList(Options),
+    };
+
+    /// <summary>Go's types.DNS from a present object; a null entry of a list reads as "".</summary>
+    internal static ResultDns Read(JsonFields dns) => new()
+    {
+        Nameservers = dns.StringList("nameservers"),
+        Domain = dns.String("domain"),
+        Search = dns.StringList("search"),
+        Options = dns.StringList("options"),
     };
 
     // A JSON null inside a Go []string decodes as "".

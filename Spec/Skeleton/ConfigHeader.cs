@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CniBox.Spec.Config;
+using CniBox.Spec.Json;
 
 namespace CniBox.Spec.Skeleton;
 
@@ -17,11 +18,13 @@ public sealed record ConfigHeader(string Name, string CniVersion, bool VersionIs
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 throw new CniException(ErrorCode.DecodingFailure,
                     $"error unmarshall network config: expected a JSON object, got {doc.RootElement.ValueKind}");
-            name = doc.RootElement.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : "";
-            if (doc.RootElement.TryGetProperty("cniVersion", out var v))
+            // Keys match as in Go (case-folded, the last non-null one wins): {"name":"ok","Name":"a/b"} is "a/b".
+            var root = JsonFields.Root(doc.RootElement, "types.NetConf");
+            name = root.TryGet("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : "";
+            if (root.TryGet("cniVersion", out var v))
             {
                 if (v.ValueKind == JsonValueKind.String) version = v.GetString() is { Length: > 0 } s ? s : "0.1.0";
-                else if (v.ValueKind != JsonValueKind.Null) versionIsString = false;
+                else versionIsString = false;
             }
         }
         catch (JsonException e)
