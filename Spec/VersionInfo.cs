@@ -26,7 +26,7 @@ public static class VersionInfo
         }
         catch (JsonException e)
         {
-            throw new CniException(ErrorCode.DecodingFailure, "decoding version info: " + e.Message);
+            throw new CniException(ErrorCode.DecodingFailure, "decoding version info: " + JsonErrors.Describe(e));
         }
         if (string.IsNullOrEmpty(cniVersion))
             throw new CniException(ErrorCode.DecodingFailure, "decoding version info: missing field cniVersion");

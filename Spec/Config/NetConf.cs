@@ -42,7 +42,7 @@ public sealed class NetConf
         }
         catch (JsonException e)
         {
-            throw new CniException(ErrorCode.DecodingFailure, "error unmarshall network config: " + e.Message);
+            throw new CniException(ErrorCode.DecodingFailure, "error unmarshall network config: " + JsonErrors.Describe(e));
         }
     }
 

@@ -40,7 +40,7 @@ public sealed class NetConfList
         }
         catch (JsonException e)
         {
-            throw Invalid(e.Message, ErrorCode.DecodingFailure);
+            throw Invalid(JsonErrors.Describe(e), ErrorCode.DecodingFailure);
         }
 
         if (!keys.TryGetValue("name", out var rawName)) throw Invalid("no name");
@@ -136,7 +136,7 @@ public sealed class NetConfList
         }
         catch (JsonException e)
         {
-            throw new CniException(ErrorCode.InvalidNetworkConfig, $"failed to parse plugin config {index}: error parsing configuration: {e.Message}");
+            throw new CniException(ErrorCode.InvalidNetworkConfig, $"failed to parse plugin config {index}: error parsing configuration: {JsonErrors.Describe(e)}");
         }
         if (string.IsNullOrEmpty(conf.Type))
             throw new CniException(ErrorCode.InvalidNetworkConfig, $"failed to parse plugin config {index}: error parsing configuration: missing 'type'");

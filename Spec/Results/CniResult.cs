@@ -31,7 +31,7 @@ public sealed class CniResult
         }
         catch (JsonException e)
         {
-            throw new CniException(ErrorCode.DecodingFailure, "decoding version from network config: " + e.Message);
+            throw new CniException(ErrorCode.DecodingFailure, "decoding version from network config: " + JsonErrors.Describe(e));
         }
         var version = !string.IsNullOrEmpty(declared) ? declared
             : !string.IsNullOrEmpty(defaultVersion) ? defaultVersion : "0.1.0";
@@ -43,7 +43,7 @@ public sealed class CniResult
         }
         catch (Exception e) when (e is JsonException or FormatException)
         {
-            throw new CniException(ErrorCode.DecodingFailure, e.Message);
+            throw new CniException(ErrorCode.DecodingFailure, JsonErrors.Describe(e));
         }
     }
 
@@ -71,7 +71,7 @@ public sealed class CniResult
         }
         catch (Exception e) when (e is JsonException or FormatException)
         {
-            throw new CniException(ErrorCode.Internal, "could not parse prevResult: " + e.Message);
+            throw new CniException(ErrorCode.Internal, "could not parse prevResult: " + JsonErrors.Describe(e));
         }
     }
 

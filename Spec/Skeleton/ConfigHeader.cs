@@ -29,7 +29,7 @@ public sealed record ConfigHeader(string Name, string CniVersion, bool VersionIs
         }
         catch (JsonException e)
         {
-            throw new CniException(ErrorCode.DecodingFailure, $"error unmarshall network config: {e.Message}");
+            throw new CniException(ErrorCode.DecodingFailure, $"error unmarshall network config: {JsonErrors.Describe(e)}");
         }
         NetConf.ValidateName(name);
         return new ConfigHeader(name, version, versionIsString);

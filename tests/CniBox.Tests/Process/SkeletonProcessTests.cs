@@ -57,7 +57,8 @@ public class SkeletonProcessTests
 
     [Test]
     public void MalformedJsonIsCode6() =>
-        Assert.That(CniAssert.Error(Run(PluginProcess.Env("DEL"), "{not json"), 6), Does.StartWith("error unmarshall network config"));
+        Assert.That(CniAssert.Error(Run(PluginProcess.Env("DEL"), "{not json"), 6),
+            Is.EqualTo("error unmarshall network config: invalid JSON at line 1, column 2"));
 
     [TestCase("{\"cniVersion\":\"1.0.0\",\"type\":\"loopback\"}", 7, "missing network name")]
     [TestCase("{\"cniVersion\":\"1.0.0\",\"name\":\"_x\"}", 7, "invalid characters found in network name")]
