@@ -66,14 +66,17 @@ public sealed class HostLocalConfig
             ?? throw new FormatException("IPAM config missing 'ipam' key");
         var runtime = GoJson.Object(root, "runtimeConfig", "Net", "struct");
 
-        var requested = ReadRequestedIps(root, runtime, cniArgs);
-
-        var sets = new List<List<JsonElement>>();
+        var sets = new List<List<RawRange>>();
         if (runtime is { } rc && GoJson.Array(rc, "ipRanges", "Net.runtimeConfig", "[]allocator.RangeSet") is { } ipRanges)
             sets.AddRange(ipRanges.Select(s => RangeObjects(s, "runtimeConfig.ipRanges")));
-        if (GoJson.Member(ipam, "subnet") is not null) sets.Add([ipam]);
+        if (GoJson.Member(ipam, "subnet") is not null) sets.Add([ParseRange(ipam)]);
         if (GoJson.Array(ipam, "ranges", "IPAMConfig", "[]allocator.RangeSet") is { } ranges)
             sets.AddRange(ranges.Select(s => RangeObjects(s, "ipam.ranges")));
+        var dataDir = GoJson.String(ipam, "dataDir", "IPAMConfig");
+        var resolvConf = GoJson.String(ipam, "resolvConf", "IPAMConfig");
+        var routes = (GoJson.Array(ipam, "routes", "IPAMConfig", "[]*types.Route") ?? [])
+            .Where(r => r.ValueKind != JsonValueKind.Null).Select(ParseRoute).ToList();
+        var requested = ReadRequestedIps(root, runtime, cniArgs);
         if (sets.Count == 0) throw new FormatException("no IP ranges specified");
 
         var rangeSets = new List<RangeSet>();
@@ -98,56 +101,63 @@ public sealed class HostLocalConfig
             }
         }
 
-        var dataDir = GoJson.String(ipam, "dataDir", "IPAMConfig");
-        var resolvConf = GoJson.String(ipam, "resolvConf", "IPAMConfig");
-        var routes = GoJson.Array(ipam, "routes", "IPAMConfig", "[]*types.Route") ?? [];
         ValidateNetworkName(name);
         return new HostLocalConfig
         {
             Name = name,
             CniVersion = version,
             Ranges = rangeSets,
-            Routes = routes.Where(r => r.ValueKind != JsonValueKind.Null).Select(ParseRoute).ToList(),
+            Routes = routes,
             DataDir = string.IsNullOrEmpty(dataDir) ? DefaultDataDir : dataDir,
             ResolvConf = string.IsNullOrEmpty(resolvConf) ? null : resolvConf,
             RequestedIps = requested,
         };
     }
 
-    private static List<JsonElement> RangeObjects(JsonElement set, string where) =>
+    /// <summary>A range as decoded, before Go's Canonicalize: decoding errors come first, as in Go.</summary>
+    private readonly record struct RawRange(IpNet? Subnet, IpAddr? Start, IpAddr? End, IpAddr? Gateway);
+
+    private static List<RawRange> RangeObjects(JsonElement set, string where) =>
         set.ValueKind switch
         {
-            JsonValueKind.Array => set.EnumerateArray().ToList(),
+            JsonValueKind.Array => set.EnumerateArray().Select(ParseRange).ToList(),
             JsonValueKind.Null => [],
             _ => throw GoJson.TypeError(set, "IPAMConfig", where, "allocator.RangeSet"),
         };
 
     /// <summary>Canonicalises range by range, checking the family as it goes, as Go's RangeSet.Canonicalize.</summary>
-    private static RangeSet BuildSet(List<JsonElement> objects)
+    private static RangeSet BuildSet(List<RawRange> raws)
     {
         var ranges = new List<IpRange>();
-        foreach (var obj in objects)
+        foreach (var raw in raws)
         {
-            var range = ParseRange(obj);
+            if (raw.Subnet is not { } subnet) throw new FormatException("IP <nil> not v4 nor v6");
+            var range = IpRange.Create(subnet, raw.Start, raw.End, raw.Gateway);
             if (ranges.Count > 0 && ranges[0].IsV4 != range.IsV4) throw new FormatException("mixed address families");
             ranges.Add(range);
         }
         return new RangeSet(ranges);
     }
 
-    private static IpRange ParseRange(JsonElement obj)
+    private static RawRange ParseRange(JsonElement obj)
     {
         if (obj.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
             throw GoJson.TypeError(obj, "IPAMConfig", "ranges", "allocator.Range");
         var subnetText = GoJson.String(obj, "subnet", "Range");
-        if (subnetText is null) throw new FormatException("IP <nil> not v4 nor v6");
-        var subnet = IpNet.TryParse(subnetText, out var s) ? s : throw new FormatException($"invalid CIDR address: {subnetText}");
-        return IpRange.Create(subnet, GoJson.Ip(obj, "rangeStart", "Range"), GoJson.Ip(obj, "rangeEnd", "Range"),
+        IpNet? subnet = subnetText is null ? null
+            : IpNet.TryParse(subnetText, out var s) ? s : throw new FormatException($"invalid CIDR address: {subnetText}");
+        return new RawRange(subnet, GoJson.Ip(obj, "rangeStart", "Range"), GoJson.Ip(obj, "rangeEnd", "Range"),
             GoJson.Ip(obj, "gateway", "Range"));
     }
 
     private static List<IpAddr> ReadRequestedIps(JsonElement root, JsonElement? runtime, string? cniArgs)
     {
+        // JSON decoding fails before CNI_ARGS is looked at, as in Go; the env IP still comes first.
+        var fromJson = new List<IpAddr>();
+        if (GoJson.Object(root, "args", "Net", "struct") is { } args
+            && GoJson.Object(args, "cni", "Net.args", "allocator.IPAMArgs") is { } cni)
+            fromJson.AddRange(IpList(cni, "args.cni"));
+        if (runtime is { } rc) fromJson.AddRange(IpList(rc, "runtimeConfig"));
         var ips = new List<IpAddr>();
         var env = CniArgs.Parse(cniArgs, ["IP"]);
         if (env.TryGetValue("IP", out var text) && text != "")
@@ -156,10 +166,7 @@ public sealed class HostLocalConfig
                 throw new FormatException($"ARGS: error parsing value of pair {GoText.Quote("IP=" + text)}: invalid IP address {text})");
             ips.Add(ip);
         }
-        if (GoJson.Object(root, "args", "Net", "struct") is { } args
-            && GoJson.Object(args, "cni", "Net.args", "allocator.IPAMArgs") is { } cni)
-            ips.AddRange(IpList(cni, "args.cni"));
-        if (runtime is { } rc) ips.AddRange(IpList(rc, "runtimeConfig"));
+        ips.AddRange(fromJson);
         return ips;
     }
 
