@@ -74,7 +74,7 @@ public ref struct NetlinkWriter
     public void PutU32BigEndian(ushort type, uint value) =>
         BinaryPrimitives.WriteUInt32BigEndian(AttributePayload(type, 4), value);
 
-    public void PutBytes(ushort type, ReadOnlySpan<byte> value) => value.CopyTo(AttributePayload(type, value.Length));
+    public void PutBytes(ushort type, scoped ReadOnlySpan<byte> value) => value.CopyTo(AttributePayload(type, value.Length));
 
     /// <summary>UTF-8 string followed by a NUL byte.</summary>
     public void PutStringZ(ushort type, string value)
