@@ -26,7 +26,7 @@ public static partial class LinkMessages
         w.WriteStruct(new IfInfoMsg());
         PutCommon(ref w, name, mtu, mac);
         NestToken linkInfo = w.BeginNest(IFLA_LINKINFO);
-        w.PutStringZ(IFLA_INFO_KIND, "veth");
+        w.PutString(IFLA_INFO_KIND, "veth");
         NestToken data = w.BeginNest(IFLA_INFO_DATA);
         NestToken peer = w.BeginNest(VETH_INFO_PEER);
         w.WriteStruct(new IfInfoMsg());
@@ -51,7 +51,7 @@ public static partial class LinkMessages
         w.WriteStruct(new IfInfoMsg());
         PutCommon(ref w, name, mtu, null);
         NestToken linkInfo = w.BeginNest(IFLA_LINKINFO);
-        w.PutStringZ(IFLA_INFO_KIND, "bridge");
+        w.PutString(IFLA_INFO_KIND, "bridge");
         if (vlanFiltering)
         {
             NestToken data = w.BeginNest(IFLA_INFO_DATA);
@@ -75,7 +75,7 @@ public static partial class LinkMessages
         w.PutU32(IFLA_LINK, (uint)parentIndex);
         w.PutStringZ(IFLA_IFNAME, name);
         NestToken linkInfo = w.BeginNest(IFLA_LINKINFO);
-        w.PutStringZ(IFLA_INFO_KIND, "macvlan");
+        w.PutString(IFLA_INFO_KIND, "macvlan");
         NestToken data = w.BeginNest(IFLA_INFO_DATA);
         w.PutU32(IFLA_MACVLAN_MODE, kernelMode);
         w.EndNest(data);
@@ -91,7 +91,7 @@ public static partial class LinkMessages
         w.WriteStruct(new IfInfoMsg());
         w.PutStringZ(IFLA_IFNAME, name);
         NestToken linkInfo = w.BeginNest(IFLA_LINKINFO);
-        w.PutStringZ(IFLA_INFO_KIND, "ifb");
+        w.PutString(IFLA_INFO_KIND, "ifb");
         w.EndNest(linkInfo);
         w.EndMessage();
     }
