@@ -64,7 +64,7 @@ internal sealed class CniTool(AppletContext ctx, TextWriter stdout)
         var net = new Argument<string>("net") { Description = "Network name (the \"name\" of a config in NETCONFPATH)" };
         var netns = new Argument<string>("netns") { Description = "Network namespace path, e.g. /var/run/netns/x" };
         var ifname = new Option<string>("--ifname", "-i") { Description = "Interface name (default: $CNI_IFNAME or eth0)" };
-        var command = new Command(name, description + "\n\n" + Environment) { net, netns, ifname };
+        var command = new Command(name, description + " (environment: see cnitool --help)") { net, netns, ifname };
         command.SetAction(parse => Execute(parse.GetValue(net)!, parse.GetValue(netns)!, parse.GetValue(ifname), action));
         return command;
     }
