@@ -1,5 +1,6 @@
 using CniBox.Applets.CniTool;
 using CniBox.Applets.Loopback;
+using CniBox.Applets.Static;
 using CniBox.Spec.Skeleton;
 
 namespace CniBox.Applets;
@@ -13,6 +14,7 @@ public static class AppletTable
     [
         new("cnitool", AppletKind.Tool, () => new CniToolApplet()),
         new("loopback", AppletKind.Plugin, () => new LoopbackApplet()),
+        new("static", AppletKind.Ipam, () => new StaticApplet()),
     ];
 
     public static AppletEntry? Find(string name)

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using CniBox.Spec;
+using CniBox.Spec.Config;
+using CniBox.Spec.Json;
+using CniBox.Spec.Results;
+using CniBox.Spec.Skeleton;
+
+namespace CniBox.Ipam.Static;
+
+/// <summary>
+/// The static IPAM plugin, as Go's plugins/ipam/static: ADD returns the configured addresses, routes and
+/// dns (no interfaces); DEL, GC and STATUS have nothing to release or report; CHECK compares the configured
+/// addresses with the prevResult's.
+/// </summary>
+public sealed class StaticPlugin : IIpamPlugin
+{
+    public CniResult Add(PluginCall call)
+    {
+        var conf = StaticConfig.Parse(call.StdinData, call.Args);
+        return BuildResult(conf);
+    }
+
+    /// <summary>The 1.1.0 result for a parsed config: ips in config order with their gateways, the ipam routes and dns.</summary>
+    public static CniResult BuildResult(StaticConfig conf)
+    {
+        var result = new CniResult { CniVersion = Spec.CniVersion.Current, Dns = conf.Dns.Copy() };
+        foreach (var address in conf.Addresses)
+            result.Ips.Add(new IpConfig { Address = address.Address.ToString(), Gateway = address.Gateway?.ToString() });
+        result.Routes.AddRange(conf.Routes);
+        return result;
+    }
+
+    /// <summary>Nothing was allocated, so nothing is released; the config is not even read, as in Go.</summary>
+    public void Del(PluginCall call)
+    {
+    }
+
+    /// <summary>
+    /// Go's cmdCheck: the config must load, a prevResult must exist, and every configured address that the
+    /// prevResult also lists must carry the configured gateway there. Addresses missing from the prevResult
+    /// are not an error in Go, and neither are they here.
+    /// </summary>
+    public void Check(PluginCall call)
+    {
+        var conf = StaticConfig.Parse(call.StdinData, call.Args);
+        var prev = LoadPrevResult(call.StdinData);
+        foreach (var want in conf.Addresses)
+        {
+            foreach (var ip in prev.Ips)
+            {
+                if (!IpNet.TryParse(ip.Address, out var have) || have.Address != want.Address.Address) continue;
+                if (want.Gateway is not { } gateway) break;
+                if (ip.Gateway is { } gw && IpAddr.TryParse(gw, out var haveGw) && haveGw == gateway) break;
+                throw new CniException(ErrorCode.Internal,
+                    $"static: Failed to match addr {have.Address} on interface {call.IfName}");
+            }
+        }
+    }
+
+    public void Gc(PluginCall call)
+    {
+    }
+
+    public void Status(PluginCall call)
+    {
+    }
+
+    private static CniResult LoadPrevResult(byte[] stdin)
+    {
+        NetConf conf;
+        try
+        {
+            // Not disposed: the prevResult element points into it (see JsonFields).
+            var root = JsonDocument.Parse(stdin).RootElement;
+            conf = NetConf.FromElement(root);
+            if (conf.PrevResult is { ValueKind: not JsonValueKind.Object } bad)
+                throw new GoJsonException($"json: cannot unmarshal {JsonKind(bad.ValueKind)} into Go struct field NetConf.prevResult of type map[string]interface {{}}");
+        }
+        catch (JsonException e)
+        {
+            throw new CniException(ErrorCode.Internal, "failed to load netconf: " + JsonErrors.Describe(e));
+        }
+        return conf.ParsePrevResult() ?? throw new CniException(ErrorCode.Internal, "Required prevResult missing");
+    }
+
+    private static string JsonKind(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.String => "string",
+        JsonValueKind.Number => "number",
+        JsonValueKind.True or JsonValueKind.False => "bool",
+        _ => "array",
+    };
+}
