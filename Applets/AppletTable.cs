@@ -1,3 +1,4 @@
+using CniBox.Applets.HostLocal;
 using CniBox.Applets.Loopback;
 using CniBox.Spec.Skeleton;
 
@@ -10,6 +11,7 @@ public static class AppletTable
 {
     public static readonly IReadOnlyList<AppletEntry> All =
     [
+        new("host-local", AppletKind.Ipam, () => new HostLocalApplet()),
         new("loopback", AppletKind.Plugin, () => new LoopbackApplet()),
     ];
 

@@ -155,6 +155,19 @@ public sealed class DiskStore : IStore
         return ips;
     }
 
+    /// <summary>
+    /// Proves a reservation could be written now: creates, writes and removes a temp file under the lock.
+    /// Throws the CniException of the failing step (read-only filesystem, no space, permissions).
+    /// </summary>
+    public void ProbeWritable()
+    {
+        using (Lock())
+        {
+            var name = WriteTemp("probe\r\nprobe", sync: false);
+            LibC.UnlinkAt(_dir.Fd, name, 0);
+        }
+    }
+
     public void Flush()
     {
         if (!_dirty) return;
