@@ -112,6 +112,44 @@ public class HostLocalDifferentialTests
         }
     }
 
+    /// <summary>
+    /// A network large enough for our owner index (300 Go-written allocations), with names freed and re-taken by
+    /// the other implementation between our scans: the index must never answer with a stale owner.
+    /// </summary>
+    [Test]
+    public void LargeNetworkAlternatingWithGo()
+    {
+        const string ipam = "'ranges':[[{'subnet':'10.1.0.0/16'}]]";
+        Step[] steps =
+        [
+            Del("p5"), Add("a", args: "IP=10.1.9.10"), Del("p6"), Del("a"), Add("c", args: "IP=10.1.9.10"), Del("c"),
+            Add("d", args: "IP=10.1.0.9"), Add("e"), Del("d"), Del("p7"), Add("f", args: "IP=10.1.0.9"), Del("f"), Del("e"),
+            Add("p5"), Del("p5"), Del("p8"),
+        ];
+        using var reference = new HostLocalStore("dref");
+        using var mixed = new HostLocalStore("dmix");
+        foreach (var start in new[] { 0, 1 })
+        {
+            foreach (var store in new[] { reference, mixed })
+            {
+                if (Directory.Exists(store.NetDir)) Directory.Delete(store.NetDir, true);
+                Directory.CreateDirectory(store.NetDir);
+                for (var i = 0; i < 300; i++)
+                    File.WriteAllText(Path.Join(store.NetDir, $"10.1.{i / 200}.{i % 200 + 2}"), $"p{i}\r\neth0");
+            }
+            for (var i = 0; i < steps.Length; i++)
+            {
+                var step = steps[i];
+                var expected = RunStep(Binaries.GoPlugin("host-local"), reference, "1.0.0", ipam, step);
+                var plugin = (i + start) % 2 == 0 ? Binaries.GoPlugin("host-local") : Binaries.Applet("host-local");
+                var actual = RunStep(plugin, mixed, "1.0.0", ipam, step);
+                Assert.That(actual, Is.EqualTo(expected), $"pass {start}, step {i} by {plugin}: {step}");
+                Assert.That(mixed.Snapshot(), Is.EqualTo(reference.Snapshot()), $"pass {start}, store after step {i} by {plugin}: {step}");
+            }
+        }
+        Assert.That(File.Exists(Path.Join(mixed.DataDir, "." + HostLocalStore.Network + ".cnibox-owners")), Is.True, "the index was in play");
+    }
+
     /// <summary>Config errors: same code and message, before anything is created.</summary>
     [TestCase("'ipam':{'type':'host-local','subnet':5}")]
     [TestCase("'ipam':{'type':'host-local','subnet':'10.1.2.0/24','gateway':5}")]
