@@ -1,4 +1,5 @@
 using CniBox.Applets.CniTool;
+using CniBox.Applets.HostLocal;
 using CniBox.Applets.Loopback;
 using CniBox.Applets.Static;
 using CniBox.Spec.Skeleton;
@@ -13,6 +14,7 @@ public static class AppletTable
     public static readonly IReadOnlyList<AppletEntry> All =
     [
         new("cnitool", AppletKind.Tool, () => new CniToolApplet()),
+        new("host-local", AppletKind.Ipam, () => new HostLocalApplet()),
         new("loopback", AppletKind.Plugin, () => new LoopbackApplet()),
         new("static", AppletKind.Ipam, () => new StaticApplet()),
     ];

@@ -2,10 +2,11 @@
 # Side-by-side benchmark of cnibox against Debian's Go plugins (/usr/lib/cni), run as root.
 # Every row is measured in the same run for both, alternating execs (bench/spawn-timer.c: posix_spawn +
 # wait4, no shell in the timed path). Prints one markdown table: median, min, max, ratio, peak RSS.
-# Usage: bench/run.sh [RUNS]   (default 200)
+# Usage: bench/run.sh [RUNS] [SECTION]   (RUNS default 200; SECTION: all (default), loopback, host-local)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-200}
+section=${2:-all}
 [ "$(id -u)" -eq 0 ] || { echo "bench/run.sh: run as root (it creates network namespaces)" >&2; exit 1; }
 bash tests/deps.sh
 [ -x out/cnibox ] || bash tests/publish.sh
@@ -14,6 +15,7 @@ ns="cbt-bench-$$"
 cleanup() { ip netns del "$ns" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 gcc -O2 -o "$work/spawn-timer" bench/spawn-timer.c
+gcc -O2 -o "$work/spawn-many" bench/spawn-many.c
 mkdir "$work/bin"
 CNIBOX_BIN=out/cnibox ./symlinks.sh "$work/bin" >/dev/null
 ip netns add "$ns"
@@ -49,10 +51,62 @@ echo "$runs runs per cell, alternating; kernel $(uname -r), $(nproc) cores; time
 echo
 echo "| operation                | cnibox ms            | Go ms                | ratio | peak RSS KiB ours / Go |"
 echo "|--------------------------|----------------------|----------------------|-------|------------------------|"
+if [ "$section" != host-local ]; then
 CNI_COMMAND=VERSION row "VERSION" /dev/null "" loopback
 CNI_COMMAND=ADD row "loopback ADD" "$conf" "ip -n $ns link set lo down" loopback
 CNI_COMMAND=CHECK row "loopback CHECK" "$conf" "" loopback
 CNI_COMMAND=DEL row "loopback DEL" "$conf" "ip -n $ns link set lo up" loopback
+fi
+
+# host-local: both implementations share one dataDir (the store format is the same), and PREPARE puts it back
+# into the same state before every timed run, so each ADD/DEL does exactly the same work.
+if [ "$section" != loopback ]; then
+hl=$work/host-local
+hlnet=cbt-bench-hl
+netdir=$hl/$hlnet
+hlconf=$work/host-local.json
+echo "{\"cniVersion\":\"1.0.0\",\"name\":\"$hlnet\",\"type\":\"bridge\",\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"$hl\",\"ranges\":[[{\"subnet\":\"10.250.0.0/16\"}]]}}" >"$hlconf"
+owner="printf 'bench\\r\\neth0' >"
+export CNI_IFNAME=eth0
+# Empty network: ADD takes 10.250.0.2 every time (no last_reserved_ip); DEL removes it.
+CNI_COMMAND=ADD "$ours/host-local" <"$hlconf" >/dev/null
+CNI_COMMAND=ADD row "host-local ADD, empty" "$hlconf" "rm -f $netdir/10.250.0.2 $netdir/last_reserved_ip.0" host-local
+CNI_COMMAND=DEL row "host-local DEL, empty" "$hlconf" "$owner $netdir/10.250.0.2" host-local
+# 5,000 allocations (10.250.0.2-10.250.19.137, 64-hex container ids as Kubernetes uses), written as Go writes them.
+rm -f "$netdir"/10.250.*
+python3 - "$netdir" <<'PY'
+import hashlib, ipaddress, os, sys
+d = sys.argv[1]
+for i in range(5000):
+    ip = ipaddress.IPv4Address("10.250.0.2") + i
+    with open(os.path.join(d, str(ip)), "wb") as f:
+        f.write(hashlib.sha256(str(i).encode()).hexdigest().encode() + b"\r\neth0")
+PY
+# ADD: the duplicate check reads every owner, then 10.250.19.138 is taken after last_reserved_ip 10.250.19.137.
+CNI_COMMAND=ADD row "host-local ADD, 5000 held" "$hlconf" "rm -f $netdir/10.250.19.138; printf 10.250.19.137 >$netdir/last_reserved_ip.0" host-local
+CNI_COMMAND=DEL row "host-local DEL, 5000 held" "$hlconf" "$owner $netdir/10.250.19.138" host-local
+[ "$(ls "$netdir" | grep -c '^10\.')" -eq 5000 ] || { echo "host-local bench: the 5,000-allocation store changed" >&2; exit 1; }
+
+# 200 concurrent ADDs on a fresh network, each with its own container id: wall time of the whole burst (median
+# of 5 bursts per implementation, alternating), and a check that every call succeeded with a distinct IP.
+burst() { # burst PLUGIN -> prints wall us; fails on any error or duplicate
+  rm -rf "$netdir" "$work/burst"; mkdir "$work/burst"
+  read -r us failed < <(CNI_COMMAND=ADD "$work/spawn-many" 200 "$hlconf" "$work/burst" "$1")
+  local ips files
+  ips=$(cat "$work/burst"/* | grep -o '"address": *"[^"]*"' | sort | uniq | wc -l)
+  files=$(ls "$netdir" | grep -c '^10\.')
+  if [ "$failed" -ne 0 ] || [ "$ips" -ne 200 ] || [ "$files" -ne 200 ]; then
+    echo "host-local burst $1: $failed failed, $ips distinct IPs, $files IP files" >&2; exit 1
+  fi
+  echo "$us"
+}
+declare -a bo bg
+for i in 1 2 3 4 5; do bo+=("$(burst "$ours/host-local")"); bg+=("$(burst "$go/host-local")"); done
+med() { printf '%s\n' "$@" | sort -n | sed -n 3p; }
+o=$(med "${bo[@]}"); g=$(med "${bg[@]}")
+printf "| %-24s | %5.1f                | %5.1f                | %5.2f | no duplicate IPs (200 distinct, 0 failed, both) |\n" \
+  "200 concurrent ADDs, wall" "$(awk -v v="$o" 'BEGIN{print v/1000}')" "$(awk -v v="$g" 'BEGIN{print v/1000}')" "$(awk -v o="$o" -v g="$g" 'BEGIN{print o/g}')"
+fi
 
 size=$(stat -c %s out/cnibox)
 go_all=$(du -cb "$go"/* | tail -1 | cut -f1)

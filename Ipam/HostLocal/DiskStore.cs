@@ -1,4 +1,3 @@
-using System.IO.Enumeration;
 using System.Text;
 using CniBox.Spec;
 
@@ -19,6 +18,7 @@ public sealed class DiskStore : IStore
     private readonly FdHandle _dir;
     private readonly FdHandle _lock;
     private string? _pendingTemp;
+    private OwnerIndex? _index;
     private Attachment _pendingOwner;
     private bool _dirty;
 
@@ -155,6 +155,19 @@ public sealed class DiskStore : IStore
         return ips;
     }
 
+    /// <summary>
+    /// Proves a reservation could be written now: creates, writes and removes a temp file under the lock.
+    /// Throws the CniException of the failing step (read-only filesystem, no space, permissions).
+    /// </summary>
+    public void ProbeWritable()
+    {
+        using (Lock())
+        {
+            var name = WriteTemp("probe\r\nprobe", sync: false);
+            LibC.UnlinkAt(_dir.Fd, name, 0);
+        }
+    }
+
     public void Flush()
     {
         if (!_dirty) return;
@@ -172,13 +185,17 @@ public sealed class DiskStore : IStore
     internal delegate void OwnerVisitor(string name, IpAddr ip, ReadOnlySpan<byte> owner);
 
     /// <summary>
-    /// One pass over the directory: every file named by an IP is read and handed over with its trimmed
-    /// content. Temp files of other writers are removed: under the lock nobody else can be writing one.
+    /// One pass over the directory: every file named by an IP is handed over with its trimmed content. Temp
+    /// files of other writers are removed: under the lock nobody else can be writing one. In a large network
+    /// the content comes from the <see cref="OwnerIndex"/> when the file is provably the one the index read.
     /// </summary>
     internal void Scan(OwnerVisitor visit)
     {
         Span<byte> buffer = stackalloc byte[512];
-        foreach (var name in EntryNames())
+        var names = EntryNames();
+        var index = names.Count >= OwnerIndex.MinEntries ? _index ??= OwnerIndex.Load(Path) : null;
+        var live = index is null ? null : new List<string>(names.Count);
+        foreach (var name in names)
         {
             if (name.StartsWith(TempPrefix, StringComparison.Ordinal))
             {
@@ -186,24 +203,62 @@ public sealed class DiskStore : IStore
                 continue;
             }
             if (!IpAddr.TryParse(name, out var ip)) continue;
+            byte[]? handle = null;
+            if (index is not null)
+            {
+                live!.Add(name);
+                if (index.Lookup(_dir.Fd, name, out handle) is { } cached)
+                {
+                    visit(name, ip, cached);
+                    continue;
+                }
+            }
             var n = ReadSmall(name, buffer);
             if (n < 0) continue;
+            scoped ReadOnlySpan<byte> owner;
             if (n == buffer.Length)
             {
                 var whole = ReadWhole(name);
-                if (whole is not null) visit(name, ip, Trim(whole));
-                continue;
+                if (whole is null) continue;
+                owner = Trim(whole);
             }
-            visit(name, ip, Trim(buffer[..n]));
+            else
+            {
+                owner = Trim(buffer[..n]);
+            }
+            index?.Learn(name, handle, owner);
+            visit(name, ip, owner);
         }
+        index?.SaveIfWorthIt(live!);
     }
 
-    private IEnumerable<string> EntryNames() =>
-        new FileSystemEnumerable<string>(Path, (ref FileSystemEntry e) => e.FileName.ToString(),
-            new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = true, RecurseSubdirectories = false })
+    /// <summary>Every non-directory entry, read with getdents64 into one buffer (no per-entry stat).</summary>
+    private unsafe List<string> EntryNames()
+    {
+        var names = new List<string>();
+        if (LibC.LSeek(_dir.Fd, 0, 0) < 0) throw Fail("lseek", Path, LibC.Errno);
+        var buffer = new byte[64 * 1024];
+        fixed (byte* p = buffer)
         {
-            ShouldIncludePredicate = (ref FileSystemEntry e) => !e.IsDirectory,
-        };
+            while (true)
+            {
+                var n = LibC.GetDents64(_dir.Fd, p, (nuint)buffer.Length);
+                if (n < 0 && LibC.Errno == LibC.EINTR) continue;
+                if (n < 0) throw Fail("getdents64", Path, LibC.Errno);
+                if (n == 0) break;
+                for (var pos = 0; pos < n;)
+                {
+                    var reclen = *(ushort*)(p + pos + 16);
+                    var type = p[pos + 18];
+                    var name = new ReadOnlySpan<byte>(p + pos + 19, reclen - 19);
+                    name = name[..name.IndexOf((byte)0)];
+                    if (type != LibC.DT_DIR) names.Add(Encoding.UTF8.GetString(name));
+                    pos += reclen;
+                }
+            }
+        }
+        return names;
+    }
 
     private int Remove(List<string> names)
     {

@@ -47,6 +47,10 @@ public sealed class HostLocalConfig
         {
             throw new CniException(ErrorCode.Internal, e.Message);
         }
+        catch (JsonException e)
+        {
+            throw new CniException(ErrorCode.Internal, JsonErrors.Describe(e));
+        }
     }
 
     /// <summary>Code 7 unless <paramref name="name"/> is a single, ordinary path component.</summary>
@@ -57,25 +61,33 @@ public sealed class HostLocalConfig
                 $"invalid network name {GoText.Quote(name ?? "")}: it must be a single path component inside dataDir");
     }
 
-    private static HostLocalConfig Load(JsonElement root, string? cniArgs)
-    {
-        if (root.ValueKind != JsonValueKind.Object) throw new FormatException($"json: cannot unmarshal {root.ValueKind.ToString().ToLowerInvariant()} into Go value of type allocator.Net");
-        var name = GoJson.String(root, "name", "Net") ?? "";
-        var version = GoJson.String(root, "cniVersion", "Net") ?? "";
-        var ipam = GoJson.Object(root, "ipam", "Net", "allocator.IPAMConfig")
-            ?? throw new FormatException("IPAM config missing 'ipam' key");
-        var runtime = GoJson.Object(root, "runtimeConfig", "Net", "struct");
+    // Go's type names, as its json errors print them for the anonymous structs of allocator.Net.
+    private const string RuntimeConfigType =
+        "struct { IPRanges []allocator.RangeSet \"json:\\\"ipRanges,omitempty\\\"\"; IPs []*ip.IP \"json:\\\"ips,omitempty\\\"\" }";
+    private const string ArgsType = "struct { A *allocator.IPAMArgs \"json:\\\"cni\\\"\" }";
 
+    private static HostLocalConfig Load(JsonElement element, string? cniArgs)
+    {
+        var root = JsonFields.Root(element, "allocator.Net");
+        var name = root.String("name") ?? "";
+        var version = root.String("cniVersion") ?? "";
+        var ipam = root.Object("ipam", "allocator.IPAMConfig");
+        var runtime = root.Object("runtimeConfig", RuntimeConfigType, owner: "");
+
+        // Everything is decoded before the checks, as json.Unmarshal runs before LoadIPAMConfig looks at it.
         var sets = new List<List<RawRange>>();
-        if (runtime is { } rc && GoJson.Array(rc, "ipRanges", "Net.runtimeConfig", "[]allocator.RangeSet") is { } ipRanges)
-            sets.AddRange(ipRanges.Select(s => RangeObjects(s, "runtimeConfig.ipRanges")));
-        if (GoJson.Member(ipam, "subnet") is not null) sets.Add([ParseRange(ipam)]);
-        if (GoJson.Array(ipam, "ranges", "IPAMConfig", "[]allocator.RangeSet") is { } ranges)
-            sets.AddRange(ranges.Select(s => RangeObjects(s, "ipam.ranges")));
-        var dataDir = GoJson.String(ipam, "dataDir", "IPAMConfig");
-        var resolvConf = GoJson.String(ipam, "resolvConf", "IPAMConfig");
-        var routes = (GoJson.Array(ipam, "routes", "IPAMConfig", "[]*types.Route") ?? [])
-            .Where(r => r.ValueKind != JsonValueKind.Null).Select(ParseRoute).ToList();
+        foreach (var set in runtime.Items("ipRanges", "[]allocator.RangeSet")) sets.Add(RangeObjects(runtime, "ipRanges", set));
+        if (ipam.TryGet("subnet", out _)) sets.Add([ParseRange(ipam)]);
+        foreach (var set in ipam.Items("ranges", "[]allocator.RangeSet")) sets.Add(RangeObjects(ipam, "ranges", set));
+        ipam.String("type");
+        var dataDir = ipam.String("dataDir");
+        var resolvConf = ipam.String("resolvConf");
+        var routes = new List<ResultRoute>();
+        foreach (var route in ipam.Items("routes", "[]*types.Route"))
+        {
+            if (route.ValueKind != JsonValueKind.Null) routes.Add(ParseRoute(ipam, route));
+        }
+        if (!ipam.Exists) throw new FormatException("IPAM config missing 'ipam' key");
         var requested = ReadRequestedIps(root, runtime, cniArgs);
         if (sets.Count == 0) throw new FormatException("no IP ranges specified");
 
@@ -117,13 +129,15 @@ public sealed class HostLocalConfig
     /// <summary>A range as decoded, before Go's Canonicalize: decoding errors come first, as in Go.</summary>
     private readonly record struct RawRange(IpNet? Subnet, IpAddr? Start, IpAddr? End, IpAddr? Gateway);
 
-    private static List<RawRange> RangeObjects(JsonElement set, string where) =>
-        set.ValueKind switch
-        {
-            JsonValueKind.Array => set.EnumerateArray().Select(ParseRange).ToList(),
-            JsonValueKind.Null => [],
-            _ => throw GoJson.TypeError(set, "IPAMConfig", where, "allocator.RangeSet"),
-        };
+    /// <summary>One allocator.RangeSet (a []Range) found under <paramref name="field"/> of <paramref name="owner"/>.</summary>
+    private static List<RawRange> RangeObjects(JsonFields owner, string field, JsonElement set)
+    {
+        if (set.ValueKind == JsonValueKind.Null) return [];
+        if (set.ValueKind != JsonValueKind.Array) throw owner.Mismatch(set, field, "allocator.RangeSet");
+        var list = new List<RawRange>();
+        foreach (var item in set.EnumerateArray()) list.Add(ParseRange(owner.Item(field, item, "allocator.Range")));
+        return list;
+    }
 
     /// <summary>Canonicalises range by range, checking the family as it goes, as Go's RangeSet.Canonicalize.</summary>
     private static RangeSet BuildSet(List<RawRange> raws)
@@ -139,25 +153,22 @@ public sealed class HostLocalConfig
         return new RangeSet(ranges);
     }
 
-    private static RawRange ParseRange(JsonElement obj)
+    /// <summary>An allocator.Range: a legacy one sits in the IPAM object itself, a listed one in its own.</summary>
+    private static RawRange ParseRange(JsonFields range)
     {
-        if (obj.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
-            throw GoJson.TypeError(obj, "IPAMConfig", "ranges", "allocator.Range");
-        var subnetText = GoJson.String(obj, "subnet", "Range");
+        var subnetText = range.String("subnet");
         IpNet? subnet = subnetText is null ? null
             : IpNet.TryParse(subnetText, out var s) ? s : throw new FormatException($"invalid CIDR address: {subnetText}");
-        return new RawRange(subnet, GoJson.Ip(obj, "rangeStart", "Range"), GoJson.Ip(obj, "rangeEnd", "Range"),
-            GoJson.Ip(obj, "gateway", "Range"));
+        return new RawRange(subnet, range.Ip("rangeStart"), range.Ip("rangeEnd"), range.Ip("gateway"));
     }
 
-    private static List<IpAddr> ReadRequestedIps(JsonElement root, JsonElement? runtime, string? cniArgs)
+    private static List<IpAddr> ReadRequestedIps(JsonFields root, JsonFields runtime, string? cniArgs)
     {
         // JSON decoding fails before CNI_ARGS is looked at, as in Go; the env IP still comes first.
         var fromJson = new List<IpAddr>();
-        if (GoJson.Object(root, "args", "Net", "struct") is { } args
-            && GoJson.Object(args, "cni", "Net.args", "allocator.IPAMArgs") is { } cni)
-            fromJson.AddRange(IpList(cni, "args.cni"));
-        if (runtime is { } rc) fromJson.AddRange(IpList(rc, "runtimeConfig"));
+        var cni = root.Object("args", ArgsType, owner: "").Object("cni", "allocator.IPAMArgs");
+        fromJson.AddRange(IpList(cni));
+        fromJson.AddRange(IpList(runtime));
         var ips = new List<IpAddr>();
         var env = CniArgs.Parse(cniArgs, ["IP"]);
         if (env.TryGetValue("IP", out var text) && text != "")
@@ -171,17 +182,18 @@ public sealed class HostLocalConfig
     }
 
     /// <summary>A []*ip.IP: "ip" or "ip/prefix" each; "" decodes but is no IP, which Go then refuses.</summary>
-    private static IEnumerable<IpAddr> IpList(JsonElement obj, string where)
+    private static List<IpAddr> IpList(JsonFields obj)
     {
-        var items = GoJson.Array(obj, "ips", where, "[]*ip.IP") ?? [];
-        foreach (var item in items)
+        var ips = new List<IpAddr>();
+        foreach (var item in obj.Items("ips", "[]*ip.IP"))
         {
             if (item.ValueKind == JsonValueKind.Null) continue;
-            if (item.ValueKind != JsonValueKind.String) throw GoJson.TypeError(item, where, "ips", "ip.IP");
+            if (item.ValueKind != JsonValueKind.String) throw obj.Mismatch(item, "ips", "*ip.IP");
             var text = item.GetString()!;
             if (text == "") throw new FormatException("cannot understand ip: IP <nil> not v4 nor v6");
-            yield return TryParseIpOrCidr(text, out var ip) ? ip : throw new FormatException($"invalid IP address {text}");
+            ips.Add(TryParseIpOrCidr(text, out var ip) ? ip : throw new FormatException($"invalid IP address {text}"));
         }
+        return ips;
     }
 
     private static bool TryParseIpOrCidr(string text, out IpAddr ip)
@@ -192,20 +204,34 @@ public sealed class HostLocalConfig
         return ok;
     }
 
-    private static ResultRoute ParseRoute(JsonElement obj)
+    /// <summary>
+    /// A types.Route. It has its own UnmarshalJSON (into types.route), so Go labels every type error inside it
+    /// with the outer field: "IPAMConfig.ipam.routes of type net.IP".
+    /// </summary>
+    private static ResultRoute ParseRoute(JsonFields ipam, JsonElement element)
     {
-        if (obj.ValueKind != JsonValueKind.Object) throw GoJson.TypeError(obj, "IPAMConfig", "routes", "types.Route");
-        var dst = GoJson.String(obj, "dst", "route");
-        var gw = GoJson.String(obj, "gw", "route");
+        var route = ipam.Item("routes", element, "types.route", owner: ipam.Owner);
+        string? Text(string field, string goType)
+        {
+            if (!route.TryGet(field, out var v)) return null;
+            return v.ValueKind == JsonValueKind.String ? v.GetString() : throw ipam.Mismatch(v, "routes", goType);
+        }
+        int? Number(string field)
+        {
+            if (!route.TryGet(field, out var v)) return null;
+            return v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n) ? n : throw ipam.Mismatch(v, "routes", "int");
+        }
+        var dst = Text("dst", "string");
+        var gw = Text("gw", "net.IP");
         return new ResultRoute
         {
             Dst = dst is null ? "<nil>" : IpNet.TryParse(dst, out var d) ? d.ToString() : throw new FormatException($"invalid CIDR address: {dst}"),
             Gw = string.IsNullOrEmpty(gw) ? null : IpAddr.TryParse(gw, out var g) ? g.ToString() : throw new FormatException($"invalid IP address: {gw}"),
-            Mtu = GoJson.Int(obj, "mtu", "route") is { } mtu and not 0 ? mtu : null,
-            AdvMss = GoJson.Int(obj, "advmss", "route") is { } mss and not 0 ? mss : null,
-            Priority = GoJson.Int(obj, "priority", "route") is { } prio and not 0 ? prio : null,
-            Table = GoJson.Int(obj, "table", "route"),
-            Scope = GoJson.Int(obj, "scope", "route"),
+            Mtu = Number("mtu") is { } mtu and not 0 ? mtu : null,
+            AdvMss = Number("advmss") is { } mss and not 0 ? mss : null,
+            Priority = Number("priority") is { } prio and not 0 ? prio : null,
+            Table = Number("table"),
+            Scope = Number("scope"),
         };
     }
 

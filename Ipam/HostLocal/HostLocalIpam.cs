@@ -15,10 +15,12 @@ public sealed class HostLocalIpam(HostLocalConfig config, IStore store)
     public IStore Store => store;
 
     /// <summary>One IP per range set, routes and the resolvConf DNS; a 1.1.0 result without interfaces.</summary>
-    public CniResult Add(string containerId, string ifName)
+    /// <param name="dns">The resolvConf DNS when the caller loaded it already (Go reads it before opening the store).</param>
+    public CniResult Add(string containerId, string ifName, ResultDns? dns = null)
     {
         var result = new CniResult();
-        if (config.ResolvConf is { } resolvConf) result.Dns = ResolvConf.Load(resolvConf);
+        if (dns is not null) result.Dns = dns;
+        else if (config.ResolvConf is { } resolvConf) result.Dns = ResolvConf.Load(resolvConf);
         var pending = config.RequestedIps.DistinctBy(ip => ip).ToList();
         var allocated = false;
         using (store.Lock())

@@ -70,3 +70,23 @@ internal static partial class LibC
 
     public static string Describe(int errno) => Marshal.GetPInvokeErrorMessage(errno);
 }
+
+internal static partial class LibC
+{
+    public const int EOPNOTSUPP = 95;
+    public const byte DT_DIR = 4;
+
+    /// <summary>Raw directory entries (glibc's getdents64 wrapper): d_ino, d_off, d_reclen, d_type, name\0.</summary>
+    [LibraryImport(Libc, EntryPoint = "getdents64", SetLastError = true)]
+    public static unsafe partial nint GetDents64(int fd, byte* buffer, nuint count);
+
+    [LibraryImport(Libc, EntryPoint = "lseek", SetLastError = true)]
+    public static partial long LSeek(int fd, long offset, int whence);
+
+    /// <summary>
+    /// The file's handle without opening it: on ext4, xfs, btrfs and tmpfs it holds the inode number and its random
+    /// generation, so it names one incarnation of a file (a name recreated on a reused inode gets another).
+    /// </summary>
+    [LibraryImport(Libc, EntryPoint = "name_to_handle_at", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static unsafe partial int NameToHandleAt(int dirFd, byte* name, byte* handle, int* mountId, int flags);
+}

@@ -181,6 +181,31 @@ public readonly struct JsonFields
         return items;
     }
 
+    /// <summary>
+    /// The items of a Go slice whose elements the caller decodes itself (e.g. <c>[]allocator.RangeSet</c>, a slice of
+    /// slices); absent or null gives an empty array, anything but an array is a mismatch against
+    /// <paramref name="sliceType"/>. Pair with <see cref="Item"/> to read an item as a struct.
+    /// </summary>
+    public JsonElement[] Items(string name, string sliceType)
+    {
+        if (!TryGet(name, out var v)) return [];
+        if (v.ValueKind != JsonValueKind.Array) throw Mismatch(v, name, sliceType);
+        var items = new JsonElement[v.GetArrayLength()];
+        var i = 0;
+        foreach (var item in v.EnumerateArray()) items[i++] = item;
+        return items;
+    }
+
+    /// <summary>
+    /// An item found under field <paramref name="name"/> (at any slice depth) read as a struct of type
+    /// <paramref name="goType"/>: errors inside it read "OWNER.path.name.field"; null is an absent object.
+    /// </summary>
+    public JsonFields Item(string name, JsonElement item, string goType, string? owner = null)
+    {
+        if (item.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null)) throw Mismatch(item, name, goType);
+        return new JsonFields(item.ValueKind == JsonValueKind.Object ? item : default, owner ?? StructName(goType), _path + name + ".");
+    }
+
     /// <summary>Any JSON value, uninterpreted (Go's json.RawMessage / interface{}); null is absent. Not cloned.</summary>
     public JsonElement? Raw(string name) => TryGet(name, out var v) ? v : null;
 

@@ -55,7 +55,7 @@ public class HostLocalConfigTests
     [TestCase("'subnet':'10.1.2.0/24','rangeStart':'2001:db8::1'", "invalid range set 0: RangeStart 2001:db8::1 not in network 10.1.2.0/24")]
     [TestCase("'subnet':'10.1.2.0/24','rangeStart':'10.1.2.300'", "invalid IP address: 10.1.2.300")]
     [TestCase("'subnet':'10.1.2.0'", "invalid CIDR address: 10.1.2.0")]
-    [TestCase("'subnet':'10.1.2.0/24','dataDir':5", "json: cannot unmarshal number into Go struct field IPAMConfig.dataDir of type string")]
+    [TestCase("'subnet':'10.1.2.0/24','dataDir':5", "json: cannot unmarshal number into Go struct field IPAMConfig.ipam.dataDir of type string")]
     [TestCase("'ranges':[]", "no IP ranges specified")]
     [TestCase("'type2':1", "no IP ranges specified")]
     [TestCase("'ranges':[[]]", "invalid range set 0: empty range set")]

@@ -1,0 +1,122 @@
+using System.Text.Json;
+using CniBox.Spec;
+using CniBox.Spec.Json;
+using CniBox.Spec.Results;
+using CniBox.Spec.Skeleton;
+
+namespace CniBox.Ipam.HostLocal;
+
+/// <summary>
+/// host-local as an <see cref="IIpamPlugin"/>: one <see cref="PluginCall"/> in, the Go plugin's behaviour out.
+/// The config comes from the call's stdin and CNI_ARGS (<see cref="HostLocalConfig.Parse(ReadOnlySpan{byte}, string?)"/>);
+/// the state is the Go-compatible <see cref="DiskStore"/>. The applet and the in-process IPAM invoker both run this.
+/// </summary>
+public sealed class HostLocalPlugin : IIpamPlugin
+{
+    public const string TypeName = "host-local";
+    public const string ValidAttachmentsKey = "cni.dev/valid-attachments";
+    public const string AttachmentsAliasKey = "cni.dev/attachments";
+
+    public CniResult Add(PluginCall call)
+    {
+        ValidateAttachment(call);
+        var config = HostLocalConfig.Parse(call.StdinData, call.Args);
+        // Go reads resolv.conf before it opens the store: a bad path fails with nothing created.
+        var dns = config.ResolvConf is { } path ? ResolvConf.Load(path) : null;
+        using var store = DiskStore.Open(config.DataDir, config.Name);
+        var result = new HostLocalIpam(config, store).Add(call.ContainerId, call.IfName, dns);
+        result.CniVersion = call.CniVersion;
+        return result;
+    }
+
+    public void Del(PluginCall call)
+    {
+        ValidateAttachment(call);
+        var config = HostLocalConfig.Parse(call.StdinData, call.Args);
+        using var store = DiskStore.Open(config.DataDir, config.Name);
+        new HostLocalIpam(config, store).Del(call.ContainerId, call.IfName);
+    }
+
+    public void Check(PluginCall call)
+    {
+        ValidateAttachment(call);
+        var config = HostLocalConfig.Parse(call.StdinData, call.Args);
+        using var store = DiskStore.Open(config.DataDir, config.Name);
+        new HostLocalIpam(config, store).Check(call.ContainerId, call.IfName);
+    }
+
+    /// <summary>
+    /// Releases every allocation whose (containerID, ifname) is not in <c>cni.dev/valid-attachments</c> (else its
+    /// alias <c>cni.dev/attachments</c>). No list at all means nothing is valid, as cnitool's GC sends it.
+    /// </summary>
+    public void Gc(PluginCall call)
+    {
+        var config = HostLocalConfig.Parse(call.StdinData, call.Args);
+        var valid = ReadValidAttachments(call.StdinData);
+        using var store = DiskStore.Open(config.DataDir, config.Name);
+        var released = new HostLocalIpam(config, store).Gc(valid);
+        call.Log.Debug("host-local GC released {Count} allocations of {Network}", released, config.Name);
+    }
+
+    /// <summary>Code 50 when the dataDir cannot hold a reservation or some range set has no free address.</summary>
+    public void Status(PluginCall call)
+    {
+        var config = HostLocalConfig.Parse(call.StdinData, call.Args);
+        DiskStore store;
+        try
+        {
+            store = DiskStore.Open(config.DataDir, config.Name);
+        }
+        catch (CniException e)
+        {
+            throw Unavailable(config, e);
+        }
+        using (store)
+        {
+            try
+            {
+                store.ProbeWritable();
+            }
+            catch (CniException e)
+            {
+                throw Unavailable(config, e);
+            }
+            new HostLocalIpam(config, store).Status();
+        }
+    }
+
+    /// <summary>The attachments GC must keep; Go's GCAttachment fields, matched as encoding/json does.</summary>
+    public static IReadOnlyCollection<Attachment> ReadValidAttachments(byte[] stdin)
+    {
+        try
+        {
+            var doc = JsonDocument.Parse(stdin);
+            var root = JsonFields.Root(doc.RootElement, "types.GCArgs");
+            var key = root.TryGet(ValidAttachmentsKey, out _) ? ValidAttachmentsKey : AttachmentsAliasKey;
+            var list = new List<Attachment>();
+            foreach (var item in root.Objects(key, "[]types.GCAttachment"))
+            {
+                if (!item.Exists) continue;
+                list.Add(new Attachment(item.String("containerID") ?? "", item.String("ifname") ?? ""));
+            }
+            return list;
+        }
+        catch (JsonException e)
+        {
+            throw new CniException(ErrorCode.DecodingFailure, $"failed to parse {ValidAttachmentsKey}: {JsonErrors.Describe(e)}");
+        }
+    }
+
+    /// <summary>
+    /// The skel already enforces these for exec'd calls; an in-process call must not get further either: the id
+    /// and ifname end up in the store's owner lines.
+    /// </summary>
+    private static void ValidateAttachment(PluginCall call)
+    {
+        if (PluginEnvironment.ValidateContainerId(call.ContainerId) is { } badId) throw badId;
+        if (PluginEnvironment.ValidateInterfaceName(call.IfName) is { } badIf) throw badIf;
+    }
+
+    private static CniException Unavailable(HostLocalConfig config, CniException cause) =>
+        new(ErrorCode.NotAvailable, $"host-local: dataDir {Path.Join(config.DataDir, config.Name)} is unusable: {cause.Msg}");
+}
