@@ -1,5 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Text.Json;
 using CniBox.Spec.Skeleton;
 
@@ -19,65 +17,25 @@ public sealed record ExecRequest(
 /// </summary>
 public static class PluginExec
 {
-    private const int TextFileBusy = 26;
-
     /// <summary>Runs the plugin and returns its stdout; its stderr is copied to <paramref name="stderr"/>.</summary>
     public static byte[] Run(string pluginPath, ExecRequest request, TextWriter stderr)
     {
-        using var process = Start(pluginPath, request);
-        var stdout = new MemoryStream();
-        var copyOut = process.StandardOutput.BaseStream.CopyToAsync(stdout);
-        var errText = process.StandardError.ReadToEndAsync();
-        try
+        var env = new Dictionary<string, string>
         {
-            process.StandardInput.BaseStream.Write(request.Stdin);
-            process.StandardInput.Close();
-        }
-        catch (IOException)
-        {
-            // The plugin exited without reading its stdin; its exit status tells the rest.
-        }
-        process.WaitForExit();
-        copyOut.Wait();
-        var errorOutput = errText.Result;
-        var output = stdout.ToArray();
-        if (process.ExitCode != 0)
-            throw PluginFailure(output, errorOutput, process.ExitCode);
+            ["CNI_COMMAND"] = request.Command.ToString().ToUpperInvariant(),
+            ["CNI_CONTAINERID"] = request.ContainerId,
+            ["CNI_NETNS"] = request.Netns,
+            ["CNI_IFNAME"] = request.IfName,
+            ["CNI_ARGS"] = request.Args,
+            ["CNI_PATH"] = string.Join(':', request.Path),
+        };
+        var child = ChildProcess.Run(pluginPath, env, request.Stdin);
+        var errorOutput = System.Text.Encoding.UTF8.GetString(child.Stderr);
+        if (child.ExitCode != 0)
+            throw PluginFailure(child.Stdout, errorOutput, child.ExitCode);
         // As libcni: on failure the stderr text is already part of the error; pass it on only after a success.
         if (errorOutput.Length > 0) stderr.Write(errorOutput);
-        return output;
-    }
-
-    private static Process Start(string pluginPath, ExecRequest request)
-    {
-        var psi = new ProcessStartInfo(pluginPath)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.Environment["CNI_COMMAND"] = request.Command.ToString().ToUpperInvariant();
-        psi.Environment["CNI_CONTAINERID"] = request.ContainerId;
-        psi.Environment["CNI_NETNS"] = request.Netns;
-        psi.Environment["CNI_IFNAME"] = request.IfName;
-        psi.Environment["CNI_ARGS"] = request.Args;
-        psi.Environment["CNI_PATH"] = string.Join(':', request.Path);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return Process.Start(psi) ?? throw new CniException(ErrorCode.Internal, $"failed to start {pluginPath}");
-            }
-            catch (Win32Exception e) when (e.NativeErrorCode == TextFileBusy && attempt < 5)
-            {
-                Thread.Sleep(1000);
-            }
-            catch (Win32Exception e)
-            {
-                throw new CniException(ErrorCode.Internal, $"failed to exec {pluginPath}: {e.Message}");
-            }
-        }
+        return child.Stdout;
     }
 
     /// <summary>The messages libcni gives for each way a plugin can fail.</summary>
