@@ -12,6 +12,15 @@ internal struct SockaddrNl
     public uint nl_groups;
 }
 
+/// <summary>struct pollfd (poll.h), 8 bytes.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct PollFd
+{
+    public int fd;
+    public short events;
+    public short revents;
+}
+
 /// <summary>
 /// libc entry points used by Netlink. The library name must stay "libc.so.6": the csproj's
 /// DirectPInvoke binds exactly that name at link time in the static binary.
@@ -23,6 +32,8 @@ internal static unsafe partial class Native
     public const int O_RDONLY = 0;
     public const int O_CLOEXEC = 0x80000;
     public const int CLONE_NEWNET = 0x40000000;
+    public const int F_DUPFD_CLOEXEC = 1030;
+    public const short POLLIN = 0x1;
     /// <summary>_IO(NSIO 0xb7, 0x3) from linux/nsfs.h.</summary>
     public const nuint NS_GET_NSTYPE = 0xb703;
     public const long NSFS_MAGIC = 0x6e736673;
@@ -65,6 +76,12 @@ internal static unsafe partial class Native
 
     [LibraryImport(Libc, EntryPoint = "ioctl", SetLastError = true)]
     public static partial int Ioctl(SafeHandle fd, nuint request, nint argument);
+
+    [LibraryImport(Libc, EntryPoint = "fcntl", SetLastError = true)]
+    public static partial int Fcntl(SafeHandle fd, int command, int argument);
+
+    [LibraryImport(Libc, EntryPoint = "poll", SetLastError = true)]
+    public static partial int Poll(PollFd* fds, nuint count, int timeoutMilliseconds);
 
     [LibraryImport(Libc, EntryPoint = "setns", SetLastError = true)]
     public static partial int SetNs(SafeHandle fd, int nsType);

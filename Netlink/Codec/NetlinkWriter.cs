@@ -74,7 +74,14 @@ public ref struct NetlinkWriter
     public void PutU32BigEndian(ushort type, uint value) =>
         BinaryPrimitives.WriteUInt32BigEndian(AttributePayload(type, 4), value);
 
-    public void PutBytes(ushort type, ReadOnlySpan<byte> value) => value.CopyTo(AttributePayload(type, value.Length));
+    public void PutBytes(ushort type, scoped ReadOnlySpan<byte> value) => value.CopyTo(AttributePayload(type, value.Length));
+
+    /// <summary>UTF-8 string without a NUL, as iproute writes IFLA_INFO_KIND (the kernel's nla_strcmp accepts both).</summary>
+    public void PutString(ushort type, string value)
+    {
+        int length = Encoding.UTF8.GetByteCount(value);
+        Encoding.UTF8.GetBytes(value, AttributePayload(type, length));
+    }
 
     /// <summary>UTF-8 string followed by a NUL byte.</summary>
     public void PutStringZ(ushort type, string value)

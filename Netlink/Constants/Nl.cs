@@ -13,6 +13,7 @@ public static class Nl
     public const int NETLINK_ROUTE = 0;
     public const int NETLINK_NETFILTER = 12;
 
+    public const int NETLINK_ADD_MEMBERSHIP = 1;
     public const int NETLINK_CAP_ACK = 10;
     public const int NETLINK_EXT_ACK = 11;
     public const int NETLINK_GET_STRICT_CHK = 12;

@@ -10,6 +10,17 @@ public static class Rtm
     public const ushort RTM_NEWADDR = 20;
     public const ushort RTM_DELADDR = 21;
     public const ushort RTM_GETADDR = 22;
+    public const ushort RTM_NEWROUTE = 24;
+    public const ushort RTM_DELROUTE = 25;
+    public const ushort RTM_GETROUTE = 26;
+    public const ushort RTM_NEWRULE = 32;
+    public const ushort RTM_DELRULE = 33;
+    public const ushort RTM_GETRULE = 34;
+
+    /// <summary>Multicast groups (enum rtnetlink_groups) for NETLINK_ADD_MEMBERSHIP.</summary>
+    public const uint RTNLGRP_LINK = 1;
+    public const uint RTNLGRP_IPV4_IFADDR = 5;
+    public const uint RTNLGRP_IPV6_IFADDR = 9;
 
     public const byte RT_SCOPE_UNIVERSE = 0;
     public const byte RT_SCOPE_SITE = 200;
@@ -18,10 +29,12 @@ public static class Rtm
     public const byte RT_SCOPE_NOWHERE = 255;
 
     public const uint RTEXT_FILTER_VF = 1 << 0;
+    public const uint RTEXT_FILTER_BRVLAN = 1 << 1;
     public const uint RTEXT_FILTER_SKIP_STATS = 1 << 3;
 
     public const byte AF_UNSPEC = 0;
     public const byte AF_INET = 2;
+    public const byte AF_BRIDGE = 7;
     public const byte AF_INET6 = 10;
     public const byte AF_PACKET = 17;
 }

@@ -43,6 +43,15 @@ public sealed unsafe class NetNsHandle : FileDescriptorHandle
         }
     }
 
+    /// <summary>A second fd (F_DUPFD_CLOEXEC) on the same namespace, with the same <see cref="Path"/>, owned by the caller.</summary>
+    public NetNsHandle Duplicate()
+    {
+        int fd = Native.Fcntl(this, Native.F_DUPFD_CLOEXEC, 0);
+        if (fd < 0)
+            throw NetNsException.FromErrno(Path, Marshal.GetLastPInvokeError(), "fcntl(F_DUPFD_CLOEXEC)");
+        return new NetNsHandle(fd, Path);
+    }
+
     /// <summary>True when both handles refer to the same namespace (same st_dev and st_ino).</summary>
     public bool IsSameNamespace(NetNsHandle other) => Identity() == other.Identity();
 

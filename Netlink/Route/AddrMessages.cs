@@ -19,6 +19,21 @@ public static class AddrMessages
         w.EndMessage();
     }
 
+    /// <summary>
+    /// As <c>ip addr add|replace IP/PREFIX [broadcast B] dev X [nodad ...]</c>: IFA_LOCAL, IFA_BROADCAST, then
+    /// IFA_ADDRESS. Flags up to 0xff go into ifa_flags (as iproute does), larger ones into IFA_FLAGS.
+    /// </summary>
+    public static void Add(ref NetlinkWriter w, uint seq, int index, IPAddress ip, int prefix,
+        uint flags = 0, byte scope = 0, IPAddress? broadcast = null, bool replace = false)
+    {
+        ushort nlFlags = (ushort)(NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL));
+        Write(ref w, RTM_NEWADDR, nlFlags, seq, index, ip, prefix, flags, scope, broadcast);
+    }
+
+    /// <summary>As <c>ip addr del IP/PREFIX dev X</c>.</summary>
+    public static void Delete(ref NetlinkWriter w, uint seq, int index, IPAddress ip, int prefix) =>
+        Write(ref w, RTM_DELADDR, NLM_F_REQUEST | NLM_F_ACK, seq, index, ip, prefix, 0, 0, null);
+
     /// <summary>Parses an RTM_NEWADDR message; null for any other type or an unknown family.</summary>
     public static AddrInfo? Parse(in NetlinkMessage message)
     {
@@ -60,6 +75,40 @@ public static class AddrMessages
         AddressFamily.InterNetworkV6 => AF_INET6,
         _ => throw new ArgumentOutOfRangeException(nameof(family), family, "only Unspecified, InterNetwork and InterNetworkV6"),
     };
+
+    private static void Write(ref NetlinkWriter w, ushort type, ushort nlFlags, uint seq, int index, IPAddress ip, int prefix,
+        uint flags, byte scope, IPAddress? broadcast)
+    {
+        int bits = ip.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
+        if (prefix < 0 || prefix > bits)
+            throw new ArgumentOutOfRangeException(nameof(prefix), prefix, $"prefix length must be 0 to {bits}");
+        if (broadcast is not null && broadcast.AddressFamily != AddressFamily.InterNetwork)
+            throw new ArgumentException("a broadcast address exists only for IPv4", nameof(broadcast));
+        w.BeginMessage(type, nlFlags, seq);
+        w.WriteStruct(new IfAddrMsg
+        {
+            ifa_family = ToKernel(ip.AddressFamily),
+            ifa_prefixlen = (byte)prefix,
+            ifa_flags = flags <= 0xff ? (byte)flags : (byte)0,
+            ifa_scope = scope,
+            ifa_index = (uint)index,
+        });
+        Span<byte> bytes = stackalloc byte[16];
+        w.PutBytes(IFA_LOCAL, Bytes(ip, bytes));
+        if (broadcast is not null)
+            w.PutBytes(IFA_BROADCAST, Bytes(broadcast, bytes));
+        w.PutBytes(IFA_ADDRESS, Bytes(ip, bytes));
+        if (flags > 0xff)
+            w.PutU32(IFA_FLAGS, flags);
+        w.EndMessage();
+    }
+
+    internal static ReadOnlySpan<byte> Bytes(IPAddress ip, Span<byte> buffer)
+    {
+        if (!ip.TryWriteBytes(buffer, out int written))
+            throw new ArgumentException($"cannot encode {ip}", nameof(ip));
+        return buffer[..written];
+    }
 
     private static IPAddress? ToAddress(ReadOnlySpan<byte> payload) =>
         payload.Length is 4 or 16 ? new IPAddress(payload) : null;

@@ -8,7 +8,7 @@ using static CniBox.Netlink.Constants.Rtm;
 namespace CniBox.Netlink.Route;
 
 /// <summary>RTM_*LINK requests, byte for byte what iproute2 6.1 sends, and the RTM_NEWLINK parser.</summary>
-public static class LinkMessages
+public static partial class LinkMessages
 {
     /// <summary>IFNAMSIZ - 1: the kernel rejects longer IFLA_IFNAME values.</summary>
     public const int MaxNameBytes = 15;
@@ -43,23 +43,6 @@ public static class LinkMessages
         w.EndMessage();
     }
 
-    /// <summary>As <c>ip link set dev X up|down</c>: only the bits in <paramref name="change"/> are touched.</summary>
-    public static void SetFlags(ref NetlinkWriter w, uint seq, int index, InterfaceFlags flags, InterfaceFlags change)
-    {
-        w.BeginMessage(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, seq);
-        w.WriteStruct(new IfInfoMsg { ifi_index = index, ifi_flags = (uint)flags, ifi_change = (uint)change });
-        w.EndMessage();
-    }
-
-    /// <summary>As <c>ip link set dev X mtu N</c>.</summary>
-    public static void SetMtu(ref NetlinkWriter w, uint seq, int index, int mtu)
-    {
-        w.BeginMessage(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, seq);
-        w.WriteStruct(new IfInfoMsg { ifi_index = index });
-        w.PutU32(IFLA_MTU, (uint)mtu);
-        w.EndMessage();
-    }
-
     /// <summary>Parses an RTM_NEWLINK message; null for any other type.</summary>
     public static LinkInfo? Parse(in NetlinkMessage message)
     {
@@ -67,8 +50,10 @@ public static class LinkMessages
             return null;
         IfInfoMsg ifi = message.ReadStruct<IfInfoMsg>();
         string name = "";
-        string? mac = null, kind = null;
-        int mtu = 0, master = 0;
+        string? mac = null;
+        var info = new KindInfo();
+        int mtu = 0, master = 0, link = 0, txqlen = 0;
+        int? netnsid = null;
         var oper = OperState.Unknown;
         foreach (NetlinkAttribute a in message.Attributes(Unsafe.SizeOf<IfInfoMsg>()))
         {
@@ -79,10 +64,14 @@ public static class LinkMessages
                 case IFLA_ADDRESS: mac = FormatMac(a.Payload); break;
                 case IFLA_OPERSTATE: oper = (OperState)a.GetU8(); break;
                 case IFLA_MASTER: master = a.GetI32(); break;
-                case IFLA_LINKINFO: kind = ReadKind(a.GetNested()); break;
+                case IFLA_LINK: link = a.GetI32(); break;
+                case IFLA_LINK_NETNSID: netnsid = a.GetI32(); break;
+                case IFLA_TXQLEN: txqlen = a.GetI32(); break;
+                case IFLA_LINKINFO: info = ReadLinkInfo(a.GetNested()); break;
             }
         }
-        return new LinkInfo(ifi.ifi_index, name, (InterfaceFlags)ifi.ifi_flags, oper, mtu, mac, kind, master, ifi.ifi_type);
+        return new LinkInfo(ifi.ifi_index, name, (InterfaceFlags)ifi.ifi_flags, oper, mtu, mac, info.Kind, master, ifi.ifi_type,
+            link, netnsid, txqlen, info.SlaveKind, info.SlaveKind == "bridge" ? info.Port : null);
     }
 
     public static string FormatMac(ReadOnlySpan<byte> address)
@@ -97,11 +86,50 @@ public static class LinkMessages
         return text.ToString();
     }
 
-    private static string? ReadKind(AttributeReader linkInfo)
+    /// <summary>"aa:bb:cc:dd:ee:ff" (or '-' separated) into 6 bytes, as <c>ip link set address</c> takes it.</summary>
+    public static byte[] ParseMac(string mac)
     {
+        string[] parts = mac.Split(mac.Contains('-') ? '-' : ':');
+        var bytes = new byte[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (parts[i].Length is < 1 or > 2 || !byte.TryParse(parts[i], System.Globalization.NumberStyles.HexNumber, null, out bytes[i]))
+                throw new ArgumentException($"invalid MAC address \"{mac}\"", nameof(mac));
+        }
+        return parts.Length == 6 ? bytes : throw new ArgumentException($"invalid MAC address \"{mac}\": expected 6 bytes", nameof(mac));
+    }
+
+    private record struct KindInfo(string? Kind, string? SlaveKind, BridgePortInfo? Port);
+
+    private static KindInfo ReadLinkInfo(AttributeReader linkInfo)
+    {
+        var result = new KindInfo();
         foreach (NetlinkAttribute a in linkInfo)
-            if (a.Type == IFLA_INFO_KIND)
-                return a.GetString();
-        return null;
+        {
+            switch (a.Type)
+            {
+                case IFLA_INFO_KIND: result.Kind = a.GetString(); break;
+                case IFLA_INFO_SLAVE_KIND: result.SlaveKind = a.GetString(); break;
+                case IFLA_INFO_SLAVE_DATA: result.Port = ReadBridgePort(a.GetNested()); break;
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Reads IFLA_BRPORT_* attributes (IFLA_INFO_SLAVE_DATA of a bridge port, or IFLA_PROTINFO of AF_BRIDGE).</summary>
+    internal static BridgePortInfo ReadBridgePort(AttributeReader attributes)
+    {
+        bool hairpin = false, isolated = false;
+        byte state = 0;
+        foreach (NetlinkAttribute a in attributes)
+        {
+            switch (a.Type)
+            {
+                case IFLA_BRPORT_MODE: hairpin = a.GetU8() != 0; break;
+                case IFLA_BRPORT_ISOLATED: isolated = a.GetU8() != 0; break;
+                case IFLA_BRPORT_STATE: state = a.GetU8(); break;
+            }
+        }
+        return new BridgePortInfo(hairpin, isolated, state);
     }
 }

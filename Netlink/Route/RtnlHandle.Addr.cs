@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using CniBox.Netlink.Codec;
 using CniBox.Netlink.Constants;
@@ -30,4 +31,22 @@ public sealed partial class RtnlHandle
             || (family != AddressFamily.Unspecified && a.Family != family));
         return all;
     }
+
+    /// <summary>
+    /// <c>ip addr add IP/PREFIX [broadcast B] [scope S] dev X [nodad ...]</c>. <paramref name="flags"/> are IFA_F_*
+    /// (IFA_F_NODAD, IFA_F_NOPREFIXROUTE ...). An existing identical address throws EEXIST.
+    /// </summary>
+    public void AddAddress(int index, IPAddress ip, int prefix, uint flags = 0, byte scope = 0, IPAddress? broadcast = null) =>
+        Execute($"RTM_NEWADDR {ip}/{prefix} dev #{index}",
+            (ref NetlinkWriter w, uint seq) => AddrMessages.Add(ref w, seq, index, ip, prefix, flags, scope, broadcast));
+
+    /// <summary><c>ip addr replace IP/PREFIX dev X</c>: adds, or updates flags and lifetimes of an existing address.</summary>
+    public void ReplaceAddress(int index, IPAddress ip, int prefix, uint flags = 0, byte scope = 0, IPAddress? broadcast = null) =>
+        Execute($"RTM_NEWADDR replace {ip}/{prefix} dev #{index}",
+            (ref NetlinkWriter w, uint seq) => AddrMessages.Add(ref w, seq, index, ip, prefix, flags, scope, broadcast, replace: true));
+
+    /// <summary><c>ip addr del IP/PREFIX dev X</c>; a missing address throws EADDRNOTAVAIL.</summary>
+    public void DeleteAddress(int index, IPAddress ip, int prefix) =>
+        Execute($"RTM_DELADDR {ip}/{prefix} dev #{index}",
+            (ref NetlinkWriter w, uint seq) => AddrMessages.Delete(ref w, seq, index, ip, prefix));
 }

@@ -13,21 +13,46 @@ public sealed partial class RtnlHandle : IDisposable
     /// <summary>Dumps interrupted by concurrent changes are retried this many times in total, then rethrown.</summary>
     public const int DumpAttempts = 5;
 
-    private const int RequestBufferSize = 256;
+    private const int RequestBufferSize = 1024;
 
     private readonly NetlinkSocket _socket;
 
-    private RtnlHandle(NetlinkSocket socket) => _socket = socket;
+    private RtnlHandle(NetlinkSocket socket, NetNsHandle ns)
+    {
+        _socket = socket;
+        Namespace = ns;
+    }
+
+    /// <summary>
+    /// The handle's own fd on its namespace: for event sockets opened later (<see cref="WaitForOperUp"/>)
+    /// and for sysctls (<see cref="Sysctl.ReadIn"/>). Disposed with the handle.
+    /// </summary>
+    public NetNsHandle Namespace { get; }
 
     private delegate void RequestBuilder(ref NetlinkWriter writer, uint seq);
 
     private delegate T? MessageParser<T>(in NetlinkMessage message) where T : class;
 
     /// <summary>Opens a handle in <paramref name="ns"/>, or in the calling thread's namespace when null.</summary>
-    public static RtnlHandle Open(NetNsHandle? ns = null) =>
-        new(ns is null ? NetlinkSocket.Open() : NetlinkSocket.OpenIn(ns));
+    public static RtnlHandle Open(NetNsHandle? ns = null)
+    {
+        NetNsHandle own = ns is null ? NetNs.Current() : ns.Duplicate();
+        try
+        {
+            return new RtnlHandle(ns is null ? NetlinkSocket.Open() : NetlinkSocket.OpenIn(ns), own);
+        }
+        catch
+        {
+            own.Dispose();
+            throw;
+        }
+    }
 
-    public void Dispose() => _socket.Dispose();
+    public void Dispose()
+    {
+        _socket.Dispose();
+        Namespace.Dispose();
+    }
 
     /// <summary>Sends a change request with NLM_F_ACK and waits for the ACK.</summary>
     private void Execute(string operation, RequestBuilder build)

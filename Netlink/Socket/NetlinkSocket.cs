@@ -11,7 +11,7 @@ namespace CniBox.Netlink.Socket;
 /// A bound netlink socket with its own sequence numbers. Created in one netns it stays there, so
 /// it can be used from any thread. Requests are serialized by a lock.
 /// </summary>
-public sealed unsafe class NetlinkSocket : IDisposable
+public sealed unsafe partial class NetlinkSocket : IDisposable
 {
     private const int InitialReceiveSize = 32 * 1024;
 

@@ -120,7 +120,7 @@ public sealed class LinkMessagesTests
         Assert.That(link, Is.EqualTo(new LinkInfo(
             Index: 1, Name: "lo",
             Flags: InterfaceFlags.Up | InterfaceFlags.Loopback | InterfaceFlags.Running | InterfaceFlags.LowerUp,
-            OperState: OperState.Unknown, Mtu: 65536, Mac: "00:00:00:00:00:00", Kind: null, MasterIndex: 0, Type: 772)));
+            OperState: OperState.Unknown, Mtu: 65536, Mac: "00:00:00:00:00:00", Kind: null, MasterIndex: 0, Type: 772, TxQueueLength: 1000)));
     }
 
     [Test]
@@ -129,6 +129,6 @@ public sealed class LinkMessagesTests
         LinkInfo? link = LinkMessages.Parse(GoldenRequest.Single(VethLinkReply.Bytes));
         Assert.That(link, Is.EqualTo(new LinkInfo(
             Index: 3, Name: "v0", Flags: InterfaceFlags.Broadcast | InterfaceFlags.Multicast,
-            OperState: OperState.Down, Mtu: 1500, Mac: "3a:e7:72:b9:b4:4c", Kind: "veth", MasterIndex: 0, Type: 1)));
+            OperState: OperState.Down, Mtu: 1500, Mac: "3a:e7:72:b9:b4:4c", Kind: "veth", MasterIndex: 0, Type: 1, LinkIndex: 2, TxQueueLength: 1000)));
     }
 }
