@@ -1,4 +1,5 @@
 using CniBox.Applets.Loopback;
+using CniBox.Applets.Ptp;
 using CniBox.Spec.Skeleton;
 
 namespace CniBox.Applets;
@@ -11,6 +12,7 @@ public static class AppletTable
     public static readonly IReadOnlyList<AppletEntry> All =
     [
         new("loopback", AppletKind.Plugin, () => new LoopbackApplet()),
+        new("ptp", AppletKind.Plugin, () => new PtpApplet()),
     ];
 
     public static AppletEntry? Find(string name)
