@@ -1,3 +1,4 @@
+using CniBox.Applets.Bridge;
 using CniBox.Applets.Loopback;
 using CniBox.Applets.Ptp;
 using CniBox.Spec.Skeleton;
@@ -11,6 +12,7 @@ public static class AppletTable
 {
     public static readonly IReadOnlyList<AppletEntry> All =
     [
+        new("bridge", AppletKind.Plugin, () => new BridgeApplet()),
         new("loopback", AppletKind.Plugin, () => new LoopbackApplet()),
         new("ptp", AppletKind.Plugin, () => new PtpApplet()),
     ];
