@@ -1,4 +1,5 @@
 using CniBox.Applets.Bridge;
+using CniBox.Applets.CniTool;
 using CniBox.Applets.Loopback;
 using CniBox.Applets.Ptp;
 using CniBox.Spec.Skeleton;
@@ -13,6 +14,7 @@ public static class AppletTable
     public static readonly IReadOnlyList<AppletEntry> All =
     [
         new("bridge", AppletKind.Plugin, () => new BridgeApplet()),
+        new("cnitool", AppletKind.Tool, () => new CniToolApplet()),
         new("loopback", AppletKind.Plugin, () => new LoopbackApplet()),
         new("ptp", AppletKind.Plugin, () => new PtpApplet()),
     ];

@@ -40,10 +40,11 @@ public static class PluginExec
         process.WaitForExit();
         copyOut.Wait();
         var errorOutput = errText.Result;
-        if (errorOutput.Length > 0) stderr.Write(errorOutput);
         var output = stdout.ToArray();
         if (process.ExitCode != 0)
             throw PluginFailure(output, errorOutput, process.ExitCode);
+        // As libcni: on failure the stderr text is already part of the error; pass it on only after a success.
+        if (errorOutput.Length > 0) stderr.Write(errorOutput);
         return output;
     }
 

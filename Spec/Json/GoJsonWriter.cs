@@ -44,6 +44,18 @@ internal sealed class GoJsonWriter(bool indented)
         return this;
     }
 
+    public GoJsonWriter Bool(bool value) => Literal(value ? "true" : "false");
+
+    public GoJsonWriter Null() => Literal("null");
+
+    /// <summary>A value already encoded as JSON (a number's text, or a compact nested document).</summary>
+    public GoJsonWriter Literal(string json)
+    {
+        BeforeValue();
+        _sb.Append(json);
+        return this;
+    }
+
     public GoJsonWriter Property(string name, string value) => Name(name).String(value);
     public GoJsonWriter Property(string name, long value) => Name(name).Number(value);
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 
@@ -7,11 +8,55 @@ namespace CniBox.Spec.Skeleton;
 /// fds 0-2 as plain streams. System.Console would probe the terminal and start a signal thread on every exec,
 /// which a plugin (always run with pipes) pays for on each call.
 /// </summary>
-public static class StandardStreams
+public static partial class StandardStreams
 {
-    public static Stream Open(int fd, FileAccess access) =>
-        new FileStream(new SafeFileHandle(fd, ownsHandle: false), access, bufferSize: 0);
+    /// <summary>
+    /// Reads go through FileStream; writes through write(2) at the fd's shared offset, because FileStream on a
+    /// seekable fd writes at its own offset from 0 (pwrite) and would overwrite what others wrote to the same file
+    /// (<c>cnitool add &gt;&gt; log</c>, <c>2&gt;&amp;1</c> into a file).
+    /// </summary>
+    public static Stream Open(int fd, FileAccess access) => access == FileAccess.Write
+        ? new FdWriteStream(fd)
+        : new FileStream(new SafeFileHandle(fd, ownsHandle: false), access, bufferSize: 0);
 
     public static TextWriter Stderr { get; } =
         new StreamWriter(Open(2, FileAccess.Write), new UTF8Encoding(false)) { AutoFlush = true };
+
+    private sealed partial class FdWriteStream(int fd) : Stream
+    {
+        private const int EINTR = 4;
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override unsafe void Write(ReadOnlySpan<byte> buffer)
+        {
+            fixed (byte* p = buffer)
+            {
+                var done = 0;
+                while (done < buffer.Length)
+                {
+                    var n = SysWrite(fd, p + done, (nuint)(buffer.Length - done));
+                    if (n < 0)
+                    {
+                        var errno = Marshal.GetLastPInvokeError();
+                        if (errno == EINTR) continue;
+                        throw new IOException($"write to fd {fd} failed: errno {errno}", errno);
+                    }
+                    done += (int)n;
+                }
+            }
+        }
+
+        [LibraryImport("libc.so.6", EntryPoint = "write", SetLastError = true)]
+        private static unsafe partial nint SysWrite(int fd, byte* buffer, nuint count);
+    }
 }

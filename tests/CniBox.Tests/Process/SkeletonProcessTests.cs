@@ -17,7 +17,9 @@ public class SkeletonProcessTests
     [Test]
     public void VersionThroughEveryAppletSymlink()
     {
-        foreach (var applet in Directory.GetFiles(Binaries.AppletDir).Where(f => Path.GetFileName(f) != "cnibox"))
+        // Every CNI plugin applet; tools (cnitool) are not plugins and have a command line instead.
+        var plugins = CniBox.Applets.AppletTable.All.Where(a => a.Kind != CniBox.Spec.Skeleton.AppletKind.Tool).Select(a => a.Name).ToHashSet();
+        foreach (var applet in Directory.GetFiles(Binaries.AppletDir).Where(f => plugins.Contains(Path.GetFileName(f))))
         {
             var result = PluginProcess.Run(applet, new() { ["CNI_COMMAND"] = "VERSION" });
             Assert.That((result.ExitCode, result.Stdout), Is.EqualTo((0, VersionJson)), applet);
