@@ -28,7 +28,8 @@ public static class IfaceConfigurator
         var ifName = link.Name;
         if (result.Interfaces.Count == 0)
             throw new CniException(ErrorCode.Internal, "no interfaces to configure");
-        IpAddr? v4gw = null, v6gw = null;
+        // System.Net types, not IpAddr: a UInt128-based struct held across calls trips a NativeAOT GC-reporting bug here.
+        IPAddress? v4gw = null, v6gw = null;
         var ipv6Enabled = false;
         foreach (var ipc in result.Ips)
         {
@@ -51,8 +52,8 @@ public static class IfaceConfigurator
             }
             if (Addresses.ParseIp(ipc.Gateway, "gateway") is { } gw)
             {
-                if (gw.IsV4) v4gw ??= gw;
-                else v6gw ??= gw;
+                if (gw.IsV4) v4gw ??= gw.ToIp();
+                else v6gw ??= gw.ToIp();
             }
         }
         try
@@ -67,17 +68,17 @@ public static class IfaceConfigurator
         foreach (var route in result.Routes)
         {
             var dst = Addresses.ParseCidr(route.Dst, "route destination");
-            var gw = Addresses.ParseIp(route.Gw, "route gateway") ?? (dst.Address.IsV4 ? v4gw : v6gw);
+            var gw = Addresses.ParseIp(route.Gw, "route gateway")?.ToIp() ?? (dst.Address.IsV4 ? v4gw : v6gw);
             AddRouteEcmp(container, ToSpec(route, dst, gw, link.Index), $"{route.Dst} via {gw?.ToString() ?? "<nil>"} dev {ifName}");
         }
     }
 
     /// <summary>The kernel route for a result route (a 0/0 destination is the default route).</summary>
-    public static RouteSpec ToSpec(ResultRoute route, IpNet dst, IpAddr? gw, int outIndex) => new()
+    public static RouteSpec ToSpec(ResultRoute route, IpNet dst, IPAddress? gw, int outIndex) => new()
     {
         Family = dst.Address.IsV4 ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6,
         Destination = dst.FamilyPrefix == 0 ? null : dst.ToPrefix(),
-        Gateway = gw?.ToIp(),
+        Gateway = gw,
         OutIndex = outIndex,
         Metric = route.Priority is > 0 and var p ? (uint)p : null,
         Table = route.Table is > 0 and var t ? (uint)t : null,

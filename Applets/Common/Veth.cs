@@ -5,6 +5,7 @@ using CniBox.Netlink.Route;
 using CniBox.Netlink.Socket;
 using CniBox.Spec;
 using Serilog;
+using static CniBox.Netlink.Constants.Errno;
 
 namespace CniBox.Applets.Common;
 
@@ -32,16 +33,19 @@ public static class Veth
         }
         catch (NetlinkException e)
         {
-            throw new CniException(ErrorCode.Internal, $"failed to make veth pair: {e.Message}");
+            var hint = e.Errno == EINVAL && mtu > 0 && e.ExtAckMessage is null ? $" (is mtu {mtu} out of range?)" : "";
+            throw new CniException(ErrorCode.Internal, $"failed to make veth pair: {e.Message}{hint}");
         }
         try
         {
-            var hostLink = host.GetLink(pair.HostName)
-                ?? throw new CniException(ErrorCode.Internal, $"failed to lookup \"{pair.HostName}\" in the host netns: link not found");
+            var hostLink = host.GetLink(pair.HostName);
+            if (hostLink is null || hostLink.Name != pair.HostName)
+                throw new CniException(ErrorCode.Internal,
+                    $"failed to lookup \"{pair.HostName}\" in the host netns: {(hostLink is null ? "link not found" : $"got {hostLink}")}");
             host.SetLinkUp(hostLink.Index);
             // We want to own the routes of this interface; failures are ignored as in the Go plugins.
             TryWrite(Sysctl.InterfaceKey("ipv6", pair.HostName, "accept_ra"), "0", log);
-            return new VethEnds(pair.Container, hostLink with { Flags = hostLink.Flags | InterfaceFlags.Up });
+            return new VethEnds(pair.Container, hostLink);
         }
         catch
         {

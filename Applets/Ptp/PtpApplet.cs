@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using CniBox.Applets.Common;
 using CniBox.Ipam;
@@ -35,7 +36,7 @@ public sealed class PtpApplet(IIpamInvoker? ipam = null) : CniPlugin
         try
         {
             var ips = PtpAddresses(result);
-            Forwarding.Enable(ips.Any(a => a.Ip.Address.IsV4), ips.Any(a => !a.Ip.Address.IsV4));
+            Forwarding.Enable(ips.Any(a => a.IsV4), ips.Any(a => !a.IsV4));
             veth = Veth.Setup(container, host, call.IfName, cfg.Mtu, mac: null, call.Log);
             foreach (var ipc in result.Ips) ipc.Interface = 1;
             result.Interfaces =
@@ -104,10 +105,15 @@ public sealed class PtpApplet(IIpamInvoker? ipam = null) : CniPlugin
         _ipam.Status(call, cfg.IpamType);
     }
 
-    private sealed record PtpAddress(IpNet Ip, IpAddr Gateway)
+    /// <summary>
+    /// One IPAM address in System.Net types: a UInt128-based IpAddr/IpNet kept in a heap object across netlink
+    /// calls was seen corrupted in the NativeAOT binary (see the closing note), so they are only used to parse.
+    /// </summary>
+    private sealed record PtpAddress(IPAddress Ip, IPNetwork Subnet, IPAddress Gateway)
     {
-        public int HostBits => Ip.Address.IsV4 ? 32 : 128;
-        public AddressFamily Family => Ip.Address.IsV4 ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6;
+        public bool IsV4 => Ip.AddressFamily == AddressFamily.InterNetwork;
+        public int HostBits => IsV4 ? 32 : 128;
+        public AddressFamily Family => Ip.AddressFamily;
     }
 
     /// <summary>Every IPAM address with its gateway: ptp routes all traffic through it, so a missing one is an error.</summary>
@@ -121,7 +127,7 @@ public sealed class PtpApplet(IIpamInvoker? ipam = null) : CniPlugin
             var ip = Addresses.ParseCidr(ipc.Address, "IP address");
             var gw = Addresses.ParseIp(ipc.Gateway, "gateway")
                 ?? throw new CniException(ErrorCode.Internal, $"ptp needs a gateway for {ipc.Address}, and IPAM returned none");
-            list.Add(new PtpAddress(ip, gw));
+            list.Add(new PtpAddress(ip.Address.ToIp(), ip.ToPrefix(), gw.ToIp()));
         }
         return list;
     }
@@ -129,14 +135,14 @@ public sealed class PtpApplet(IIpamInvoker? ipam = null) : CniPlugin
     /// <summary>Replaces the kernel's subnet route by "gw/32 dev X scope link src ip" and "subnet via gw dev X src ip".</summary>
     private static void RouteContainerViaGateway(RtnlHandle container, int index, PtpAddress a)
     {
-        var subnet = a.Ip.ToPrefix();
+        var subnet = a.Subnet;
         var kernelRoute = new RouteSpec { Family = a.Family, Destination = subnet, OutIndex = index };
         Try(() => container.DeleteRoute(kernelRoute), $"failed to delete route {subnet} dev #{index}");
-        var src = a.Ip.Address.ToIp();
+        var src = a.Ip;
         var gwRoute = new RouteSpec
         {
             Family = a.Family,
-            Destination = new IpNet(a.Gateway, a.HostBits).ToPrefix(),
+            Destination = new IPNetwork(a.Gateway, a.HostBits),
             OutIndex = index,
             Scope = 253,
             Source = src,
@@ -146,7 +152,7 @@ public sealed class PtpApplet(IIpamInvoker? ipam = null) : CniPlugin
         {
             Family = a.Family,
             Destination = subnet,
-            Gateway = a.Gateway.ToIp(),
+            Gateway = a.Gateway,
             OutIndex = index,
             Scope = 0,
             Source = src,
@@ -157,12 +163,12 @@ public sealed class PtpApplet(IIpamInvoker? ipam = null) : CniPlugin
     /// <summary>The gateway as a /32 (/128) on the host end and "ip/32 dev hostveth scope host" (EEXIST is fine).</summary>
     private static void RouteHostToContainer(RtnlHandle host, LinkInfo hostVeth, PtpAddress a)
     {
-        Try(() => host.AddAddress(hostVeth.Index, a.Gateway.ToIp(), a.HostBits),
+        Try(() => host.AddAddress(hostVeth.Index, a.Gateway, a.HostBits),
             $"failed to add IP addr {a.Gateway}/{a.HostBits} to veth {hostVeth.Name}");
         var route = new RouteSpec
         {
             Family = a.Family,
-            Destination = new IpNet(a.Ip.Address, a.HostBits).ToPrefix(),
+            Destination = new IPNetwork(a.Ip, a.HostBits),
             OutIndex = hostVeth.Index,
             Scope = 254,
         };
