@@ -1,6 +1,8 @@
+using CniBox.Applets.Bridge;
 using CniBox.Applets.CniTool;
 using CniBox.Applets.HostLocal;
 using CniBox.Applets.Loopback;
+using CniBox.Applets.Ptp;
 using CniBox.Applets.Static;
 using CniBox.Spec.Skeleton;
 
@@ -13,9 +15,11 @@ public static class AppletTable
 {
     public static readonly IReadOnlyList<AppletEntry> All =
     [
+        new("bridge", AppletKind.Plugin, () => new BridgeApplet()),
         new("cnitool", AppletKind.Tool, () => new CniToolApplet()),
         new("host-local", AppletKind.Ipam, () => new HostLocalApplet()),
         new("loopback", AppletKind.Plugin, () => new LoopbackApplet()),
+        new("ptp", AppletKind.Plugin, () => new PtpApplet()),
         new("static", AppletKind.Ipam, () => new StaticApplet()),
     ];
 

@@ -41,5 +41,9 @@ public static class ContainerNetns
         {
             return null;
         }
+        catch (NotANetNsException e)
+        {
+            throw new CniException(ErrorCode.InvalidNetns, $"failed to open netns \"{path}\": {e.Message}");
+        }
     }
 }

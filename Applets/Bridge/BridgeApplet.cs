@@ -1,0 +1,165 @@
+using CniBox.Applets.Common;
+using CniBox.Ipam;
+using CniBox.Netlink;
+using CniBox.Netlink.Route;
+using CniBox.Spec;
+using CniBox.Spec.Results;
+using CniBox.Spec.Skeleton;
+
+namespace CniBox.Applets.Bridge;
+
+/// <summary>
+/// Go's bridge plugin: a veth whose host end is a port of a Linux bridge, optional gateway addresses on the
+/// bridge, IPAM for the container end. Differences on purpose: bad input is refused before anything is
+/// created, and a failure after the veth exists removes it and releases the IP (the Go plugin leaks the veth).
+/// </summary>
+public sealed partial class BridgeApplet(IIpamInvoker? ipam = null) : CniPlugin
+{
+    /// <summary>The Go plugin polls 0/50/500/1000/1000 ms (2.55 s in all) for the host port to be oper-up.</summary>
+    public static readonly TimeSpan PortUpTimeout = TimeSpan.FromMilliseconds(2550);
+
+    private readonly IIpamInvoker _ipam = ipam ?? IpamRegistry.Invoker;
+
+    public override string Name => "bridge";
+
+    protected override CniResult? Add(PluginCall call)
+    {
+        var cfg = BridgeConfig.Parse(call.StdinData, call.Args);
+        cfg.ValidateForAdd();
+        using var container = ContainerNetns.OpenRtnl(call.Netns);
+        using var host = RtnlHandle.Open();
+        Veth.RequireFreeName(container, call.IfName);
+
+        var br = BridgeHost.Ensure(host, cfg, call.Log);
+        var veth = Veth.Setup(container, host, call.IfName, cfg.Mtu, cfg.Mac, call.Log);
+        var ipamDone = false;
+        try
+        {
+            BridgeHost.AttachPort(host, br, veth.Host, cfg.HairpinMode, cfg.PortIsolation, cfg.Vlan, cfg.TrunkVlans, cfg.PreserveDefaultVlan);
+            var brIface = new ResultInterface { Name = br.Name, Mac = br.Mac };
+            var hostIface = new ResultInterface { Name = veth.Host.Name, Mac = veth.Host.Mac };
+            var result = new CniResult
+            {
+                CniVersion = call.CniVersion,
+                Interfaces = [brIface, hostIface, new ResultInterface { Name = veth.Container.Name, Mac = veth.Container.Mac, Sandbox = call.Netns }],
+            };
+            if (cfg.IsLayer3)
+            {
+                var ipamResult = _ipam.Add(call, cfg.IpamType);
+                ipamDone = true;
+                result.Ips = ipamResult.Ips;
+                result.Routes = ipamResult.Routes;
+                result.Dns = ipamResult.Dns;
+                ConfigureLayer3(call, cfg, container, host, br, veth, result);
+            }
+            else if (!cfg.DisableContainerInterface)
+            {
+                container.SetLinkUp(veth.Container.Index);
+            }
+            var hostLink = cfg.DisableContainerInterface ? host.GetLink(veth.Host.Index) : WaitForPortUp(host, veth.Host);
+            hostIface.Mac = hostLink?.Mac ?? hostIface.Mac;
+            // The bridge's MAC may have changed when the port joined or the gateway address was set.
+            brIface.Mac = host.GetLink(br.Index)?.Mac ?? brIface.Mac;
+            if (cfg.Config.DnsOverride() is { } dns) result.Dns = dns;
+            return result;
+        }
+        catch
+        {
+            Rollback.Run(call.Log, $"delete {call.IfName}", () => container.DeleteLink(veth.Container.Index));
+            if (ipamDone) Rollback.Run(call.Log, "IPAM DEL", () => _ipam.Del(call, cfg.IpamType));
+            throw;
+        }
+    }
+
+    protected override void Del(PluginCall call)
+    {
+        var cfg = BridgeConfig.Parse(call.StdinData, call.Args);
+        // Empty or vanished netns: nothing to delete in it, but the IP is still released.
+        var removed = Veth.DeleteContainerLink(call.Netns, call.IfName);
+        if (removed is { Count: > 0 })
+            call.Log.Debug("deleted {IfName} with {Addresses}", call.IfName, string.Join(", ", removed));
+        if (cfg.IsLayer3) _ipam.Del(call, cfg.IpamType);
+    }
+
+    protected override void Gc(PluginCall call)
+    {
+        var cfg = BridgeConfig.Parse(call.StdinData, call.Args);
+        if (cfg.IsLayer3) _ipam.Gc(call, cfg.IpamType);
+    }
+
+    protected override void Status(PluginCall call)
+    {
+        var cfg = BridgeConfig.Parse(call.StdinData, call.Args);
+        if (cfg.IsLayer3) _ipam.Status(call, cfg.IpamType);
+    }
+
+    /// <summary>
+    /// Gateways and default routes (calcGateways), the container's sysctls and addresses (ConfigureIface), then
+    /// the gateway addresses on the bridge (or on its <c>&lt;br&gt;.&lt;vlan&gt;</c> veth) and forwarding.
+    /// </summary>
+    private static void ConfigureLayer3(PluginCall call, BridgeConfig cfg, RtnlHandle container, RtnlHandle host,
+        LinkInfo br, VethEnds veth, CniResult result)
+    {
+        if (result.Ips.Count == 0)
+            throw new CniException(ErrorCode.Internal, "IPAM plugin returned missing IP config");
+        var gateways = Gateways.Compute(result, cfg);
+        var ifName = veth.Container.Name;
+        var dad = cfg.EnableDad
+            ? new[] { (Sysctl.InterfaceKey("ipv6", ifName, "enhanced_dad"), "1"), (Sysctl.InterfaceKey("ipv6", ifName, "accept_dad"), "1") }
+            : [(Sysctl.InterfaceKey("ipv6", ifName, "accept_dad"), "0")];
+        Veth.TryWriteIn(container.Namespace, call.Log, [.. dad, (Sysctl.InterfaceKey("ipv4", ifName, "arp_notify"), "1")]);
+        IfaceConfigurator.Configure(container, veth.Container, result);
+        if (!cfg.ActsAsGateway) return;
+
+        LinkInfo? vlanIface = null;
+        foreach (var gw in gateways)
+        {
+            if (cfg.Vlan != 0)
+            {
+                if (vlanIface is null)
+                {
+                    vlanIface = BridgeHost.EnsureVlanInterface(host, br, cfg, call.Log);
+                    result.Interfaces.Add(new ResultInterface { Name = vlanIface.Name, Mac = vlanIface.Mac });
+                }
+                Wrap("failed to set vlan interface for bridge with addr", () => BridgeHost.EnsureAddress(host, vlanIface, gw, cfg.ForceAddress));
+            }
+            else
+            {
+                Wrap("failed to set bridge addr", () => BridgeHost.EnsureAddress(host, br, gw, cfg.ForceAddress));
+            }
+        }
+        try
+        {
+            Forwarding.Enable(gateways.Any(g => g.Address.IsV4), gateways.Any(g => !g.Address.IsV4));
+        }
+        catch (CniException e)
+        {
+            throw new CniException(e.Code, "failed to enable forwarding: " + e.Msg);
+        }
+    }
+
+    private static LinkInfo WaitForPortUp(RtnlHandle host, LinkInfo port)
+    {
+        try
+        {
+            return host.WaitForOperUp(port.Index, PortUpTimeout);
+        }
+        catch (TimeoutException)
+        {
+            var state = host.GetLink(port.Index)?.OperState.ToString().ToLowerInvariant() ?? "gone";
+            throw new CniException(ErrorCode.Internal, $"bridge port in error state: {state}");
+        }
+    }
+
+    private static void Wrap(string prefix, Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (CniException e)
+        {
+            throw new CniException(e.Code, $"{prefix}: {e.Msg}");
+        }
+    }
+}
