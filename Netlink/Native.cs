@@ -30,6 +30,7 @@ internal static unsafe partial class Native
     private const string Libc = "libc.so.6";
 
     public const int O_RDONLY = 0;
+    public const int O_WRONLY = 1;
     public const int O_CLOEXEC = 0x80000;
     public const int CLONE_NEWNET = 0x40000000;
     public const int F_DUPFD_CLOEXEC = 1030;
@@ -67,6 +68,12 @@ internal static unsafe partial class Native
 
     [LibraryImport(Libc, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Open(string path, int flags, int mode);
+
+    [LibraryImport(Libc, EntryPoint = "read", SetLastError = true)]
+    public static partial nint Read(int fd, byte* buffer, nuint count);
+
+    [LibraryImport(Libc, EntryPoint = "write", SetLastError = true)]
+    public static partial nint Write(int fd, byte* buffer, nuint count);
 
     [LibraryImport(Libc, EntryPoint = "fstat", SetLastError = true)]
     public static partial int FStat(SafeHandle fd, byte* statBuffer);

@@ -10,15 +10,62 @@ namespace CniBox.Netlink;
 /// slash, a path relative to /proc/sys taken verbatim: <c>net/ipv4/conf/eth0.100/arp_notify</c> for
 /// interface names that contain dots (see <see cref="InterfaceKey"/>).
 /// </summary>
-public static class Sysctl
+public static unsafe class Sysctl
 {
     public const string Root = "/proc/sys";
 
     /// <summary><c>sysctl -n KEY</c>: the value without its trailing newline.</summary>
-    public static string Read(string key) => File.ReadAllText(PathOf(key)).TrimEnd('\n');
+    public static string Read(string key)
+    {
+        var path = PathOf(key);
+        var fd = OpenOrThrow(path, Native.O_RDONLY);
+        try
+        {
+            var buffer = stackalloc byte[4096];
+            var n = Native.Read(fd, buffer, 4096);
+            if (n < 0) throw Failure(path, "read");
+            return System.Text.Encoding.UTF8.GetString(buffer, (int)n).TrimEnd('\n');
+        }
+        finally
+        {
+            Native.Close(fd);
+        }
+    }
 
     /// <summary><c>sysctl -w KEY=VALUE</c></summary>
-    public static void Write(string key, string value) => File.WriteAllText(PathOf(key), value);
+    public static void Write(string key, string value)
+    {
+        var path = PathOf(key);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(value);
+        var fd = OpenOrThrow(path, Native.O_WRONLY);
+        try
+        {
+            fixed (byte* p = bytes)
+                if (Native.Write(fd, p, (nuint)bytes.Length) < 0) throw Failure(path, "write");
+        }
+        finally
+        {
+            Native.Close(fd);
+        }
+    }
+
+    // Plain open/read/write: these are one-line procfs files, and FileStream's machinery is not needed.
+    private static int OpenOrThrow(string path, int flags)
+    {
+        var fd = Native.Open(path, flags | Native.O_CLOEXEC, 0);
+        return fd >= 0 ? fd : throw Failure(path, "open");
+    }
+
+    private static IOException Failure(string path, string call)
+    {
+        var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+        return errno switch
+        {
+            Constants.Errno.ENOENT => new FileNotFoundException($"{call} {path}: {Constants.Errno.Text(errno)}", path),
+            Constants.Errno.EACCES or Constants.Errno.EPERM => throw new UnauthorizedAccessException($"{call} {path}: {Constants.Errno.Text(errno)}"),
+            _ => new IOException($"{call} {path}: {Constants.Errno.Text(errno)}", errno),
+        };
+    }
 
     /// <summary><c>ip netns exec NS sysctl -n KEY</c></summary>
     public static string ReadIn(NetNsHandle ns, string key) => NetNs.Run(ns, () => Read(key));
