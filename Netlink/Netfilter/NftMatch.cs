@@ -60,8 +60,9 @@ public static class NftMatch
     ];
 
     /// <summary>
-    /// A prefix match at <paramref name="offset"/>: load ceil(P/8) bytes, mask the last one with bitwise when P%8 != 0,
-    /// compare with the network's leading bytes. /0 matches everything and yields no expressions.
+    /// A prefix match at <paramref name="offset"/>, as nft encodes it: a byte-aligned prefix loads and compares only
+    /// its P/8 bytes; any other loads the whole address, masks it with <c>bitwise</c> and compares the whole masked
+    /// network. /0 matches everything and yields no expressions.
     /// </summary>
     public static NftExpr[] Prefix(uint payloadBase, uint offset, IPNetwork network, bool equal)
     {
@@ -69,16 +70,13 @@ public static class NftMatch
         if (prefix == 0)
             return [];
         byte[] address = network.BaseAddress.GetAddressBytes();
-        int length = (prefix + 7) / 8;
-        byte[] value = address[..length];
         uint op = equal ? NFT_CMP_EQ : NFT_CMP_NEQ;
-        var load = new PayloadExpr(payloadBase, offset, (uint)length);
         if (prefix % 8 == 0)
-            return [load, new CmpExpr(op, value)];
-        byte[] mask = new byte[length];
-        for (int i = 0; i < length; i++)
-            mask[i] = i < prefix / 8 ? (byte)0xff : (byte)(0xff << (8 - prefix % 8));
-        return [load, new BitwiseExpr(mask, new byte[length]), new CmpExpr(op, value)];
+            return [new PayloadExpr(payloadBase, offset, (uint)(prefix / 8)), new CmpExpr(op, address[..(prefix / 8)])];
+        byte[] mask = new byte[address.Length];
+        for (int i = 0; i < mask.Length; i++)
+            mask[i] = (byte)(0xff << (8 - Math.Clamp(prefix - i * 8, 0, 8)));
+        return [new PayloadExpr(payloadBase, offset, (uint)address.Length), new BitwiseExpr(mask, new byte[address.Length]), new CmpExpr(op, address)];
     }
 
     private static NftExpr[] InterfaceName(uint key, string name, bool equal)
