@@ -162,4 +162,5 @@ def main():
         subprocess.run(["ip", "netns", "del", ns])
 
 
-main()
+if __name__ == "__main__":
+    main()
