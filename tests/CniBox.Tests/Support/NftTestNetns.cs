@@ -54,7 +54,7 @@ public sealed class NftTestNetns : IDisposable
         Netns.Dispose();
     }
 
-    public static string Run(string file, string[] args, string? stdin = null)
+    public static string Run(string file, string[] args, string? stdin = null, bool allowFailure = false)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = stdin is not null };
         foreach (string arg in args) psi.ArgumentList.Add(arg);
@@ -67,7 +67,7 @@ public sealed class NftTestNetns : IDisposable
         string stdout = process.StandardOutput.ReadToEnd();
         string stderr = process.StandardError.ReadToEnd();
         process.WaitForExit();
-        if (process.ExitCode != 0)
+        if (process.ExitCode != 0 && !allowFailure)
             throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({process.ExitCode}): {stderr.Trim()} {stdout.Trim()}");
         return stdout;
     }
