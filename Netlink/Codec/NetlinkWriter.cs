@@ -74,6 +74,10 @@ public ref struct NetlinkWriter
     public void PutU32BigEndian(ushort type, uint value) =>
         BinaryPrimitives.WriteUInt32BigEndian(AttributePayload(type, 4), value);
 
+    /// <summary>nf_tables handles (NFTA_*_HANDLE) are 64-bit big endian.</summary>
+    public void PutU64BigEndian(ushort type, ulong value) =>
+        BinaryPrimitives.WriteUInt64BigEndian(AttributePayload(type, 8), value);
+
     public void PutBytes(ushort type, scoped ReadOnlySpan<byte> value) => value.CopyTo(AttributePayload(type, value.Length));
 
     /// <summary>UTF-8 string without a NUL, as iproute writes IFLA_INFO_KIND (the kernel's nla_strcmp accepts both).</summary>

@@ -9,6 +9,10 @@ public static class Nl
     public const int SOL_NETLINK = 270;
     public const int MSG_PEEK = 0x2;
     public const int MSG_TRUNC = 0x20;
+    public const int MSG_DONTWAIT = 0x40;
+    public const int SOL_SOCKET = 1;
+    public const int SO_RCVBUF = 8;
+    public const int SO_RCVBUFFORCE = 33;
 
     public const int NETLINK_ROUTE = 0;
     public const int NETLINK_NETFILTER = 12;

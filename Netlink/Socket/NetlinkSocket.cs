@@ -156,17 +156,17 @@ public sealed unsafe partial class NetlinkSocket : IDisposable
     }
 
     /// <summary>Receives one datagram from the kernel, growing the buffer first if MSG_PEEK|MSG_TRUNC says it must.</summary>
-    private int Receive(ref byte[] buffer, string operation)
+    private int Receive(ref byte[] buffer, string operation, int flags = 0)
     {
         while (true)
         {
-            int size = ReceiveCore(buffer, MSG_PEEK | MSG_TRUNC, operation, out _);
+            int size = ReceiveCore(buffer, MSG_PEEK | MSG_TRUNC | flags, operation, out _);
             if (size > buffer.Length)
             {
                 ArrayPool<byte>.Shared.Return(buffer);
                 buffer = ArrayPool<byte>.Shared.Rent(size);
             }
-            int length = ReceiveCore(buffer, 0, operation, out uint sender);
+            int length = ReceiveCore(buffer, flags, operation, out uint sender);
             if (sender == 0)
                 return length;
         }

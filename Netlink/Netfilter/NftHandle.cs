@@ -1,0 +1,127 @@
+using CniBox.Netlink.Codec;
+using CniBox.Netlink.Constants;
+using CniBox.Netlink.Namespaces;
+using CniBox.Netlink.Socket;
+
+namespace CniBox.Netlink.Netfilter;
+
+/// <summary>
+/// nf_tables over NETLINK_NETFILTER, bound to one network namespace through one socket. Changes go through
+/// <see cref="Commit"/>, one atomic batch each; listings are dumps. Safe from any thread; requests are serialized.
+/// </summary>
+public sealed class NftHandle : IDisposable
+{
+    /// <summary>Dumps interrupted by concurrent changes are retried this many times in total, then rethrown.</summary>
+    public const int DumpAttempts = 5;
+
+    private const int RequestBufferSize = 512;
+
+    /// <summary>Batches above this many messages first raise the receive buffer so no ACK is dropped.</summary>
+    private const int LargeBatch = 64;
+
+    private readonly NetlinkSocket _socket;
+
+    private NftHandle(NetlinkSocket socket) => _socket = socket;
+
+    private delegate void RequestBuilder(ref NetlinkWriter writer, uint seq);
+
+    private delegate T? MessageParser<T>(in NetlinkMessage message) where T : class;
+
+    /// <summary>Opens a handle in <paramref name="ns"/>, or in the calling thread's namespace when null.</summary>
+    public static NftHandle Open(NetNsHandle? ns = null) =>
+        new(ns is null ? NetlinkSocket.Open(Nl.NETLINK_NETFILTER) : NetlinkSocket.OpenIn(ns, Nl.NETLINK_NETFILTER));
+
+    public void Dispose() => _socket.Dispose();
+
+    /// <summary>
+    /// Sends the batch and waits for the kernel's verdict. Throws <see cref="NftBatchException"/> naming the first
+    /// refused message (nothing was applied). An empty batch sends nothing.
+    /// </summary>
+    public void Commit(NftBatch batch)
+    {
+        if (batch.Count == 0)
+            return;
+        if (batch.Count > LargeBatch)
+            _socket.EnsureReceiveBuffer(batch.Count * 1024);
+        uint first = _socket.ReserveSequences(batch.Count + 2);
+        uint last = first + (uint)batch.Count + 1;
+        byte[] datagram = batch.Seal(first);
+        List<BatchFailure> failures = _socket.RequestBatch(datagram, first, last, batch.Count, "nf_tables batch");
+        if (failures.Count == 0)
+            return;
+        BatchFailure f = failures.FirstOrDefault(x => x.Sequence > first && x.Sequence < last);
+        if (f == default)
+        {
+            f = failures[0];
+            throw new NftBatchException(f.Errno, $"nf_tables batch of {batch.Count} messages", f.ExtAckMessage, "batch", -1);
+        }
+        int index = (int)(f.Sequence - first - 1);
+        string failed = batch.Describe(index);
+        throw new NftBatchException(f.Errno, $"nf_tables batch, message {index + 1} of {batch.Count} ({failed})",
+            f.ExtAckMessage, failed, index);
+    }
+
+    /// <summary><c>nft list tables [FAMILY]</c>.</summary>
+    public IReadOnlyList<NftTableInfo> ListTables(NftFamily? family = null) =>
+        Dump($"NFT_MSG_GETTABLE dump {family}", (ref NetlinkWriter w, uint seq) => NftMessages.GetTables(ref w, seq, family), NftParse.Table);
+
+    /// <summary>The chains of one table (an empty list when the table does not exist).</summary>
+    public IReadOnlyList<NftChainInfo> ListChains(NftFamily family, string table)
+    {
+        List<NftChainInfo> all = Dump($"NFT_MSG_GETCHAIN dump {NftBatch.Name(family)}",
+            (ref NetlinkWriter w, uint seq) => NftMessages.GetChains(ref w, seq, family), NftParse.Chain);
+        all.RemoveAll(c => c.Table != table || c.Family != family);
+        return all;
+    }
+
+    /// <summary><c>nft -a list chain FAMILY TABLE CHAIN</c>: its rules in order; empty when the table or chain is missing.</summary>
+    public IReadOnlyList<NftRuleInfo> ListRules(NftFamily family, string table, string chain)
+    {
+        try
+        {
+            return Dump($"NFT_MSG_GETRULE dump {NftBatch.Name(family)} {table} {chain}",
+                (ref NetlinkWriter w, uint seq) => NftMessages.GetRules(ref w, seq, family, table, chain), NftParse.Rule);
+        }
+        catch (NetlinkException e) when (e.IsNotFound)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>
+    /// Deletes, in one batch, every rule of the chain whose comment satisfies <paramref name="match"/>; returns how
+    /// many. A missing table or chain, or no match, is 0 and sends nothing.
+    /// </summary>
+    public int DeleteRulesByComment(NftFamily family, string table, string chain, Func<string, bool> match)
+    {
+        var batch = new NftBatch();
+        foreach (NftRuleInfo rule in ListRules(family, table, chain))
+            if (rule.Comment is not null && match(rule.Comment))
+                batch.DeleteRule(rule);
+        Commit(batch);
+        return batch.Count;
+    }
+
+    private List<T> Dump<T>(string operation, RequestBuilder build, MessageParser<T> parse) where T : class
+    {
+        Span<byte> buffer = stackalloc byte[RequestBufferSize];
+        for (int attempt = 1; ; attempt++)
+        {
+            var results = new List<T>();
+            var writer = new NetlinkWriter(buffer);
+            build(ref writer, _socket.NextSequence());
+            try
+            {
+                _socket.Request(writer.Written, operation, (in NetlinkMessage m) =>
+                {
+                    if (parse(in m) is { } item)
+                        results.Add(item);
+                });
+                return results;
+            }
+            catch (DumpInterruptedException) when (attempt < DumpAttempts)
+            {
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+namespace CniBox.Netlink.Netfilter;
+
+/// <summary>
+/// What makes a chain a base chain: <c>type TYPE hook HOOK priority PRIORITY; [policy POLICY;]</c>.
+/// <see cref="Hook"/> is NF_INET_* (bridge and inet share the numbers); <see cref="Policy"/> is NF_ACCEPT/NF_DROP
+/// or null to leave it out (the kernel then accepts), as nft does when the policy is not written.
+/// </summary>
+public sealed record NftBaseChain(string Type, uint Hook, int Priority, int? Policy = null);
+
+/// <summary>A chain to create: regular when <see cref="Base"/> is null.</summary>
+public sealed record NftChain(NftFamily Family, string Table, string Name, NftBaseChain? Base = null, string? Comment = null);
+
+/// <summary>A rule to append: its expression program and an optional comment (nft's user-data TLV).</summary>
+public sealed record NftRule(NftFamily Family, string Table, string Chain, IReadOnlyList<NftExpr> Expressions, string? Comment = null);
+
+/// <summary>A table as listed by the kernel.</summary>
+public sealed record NftTableInfo(NftFamily Family, string Name, ulong Handle, uint Flags, string? Comment);
+
+/// <summary>A chain as listed by the kernel; <see cref="Base"/> is set for base chains.</summary>
+public sealed record NftChainInfo(NftFamily Family, string Table, string Name, ulong Handle, NftBaseChain? Base, string? Comment);
+
+/// <summary>
+/// A rule as listed by the kernel: where it is, its handle (for deletion), its comment and the names of its
+/// expressions in order (e.g. meta, cmp, payload, cmp, masq).
+/// </summary>
+public sealed record NftRuleInfo(NftFamily Family, string Table, string Chain, ulong Handle, string? Comment, IReadOnlyList<string> Expressions);

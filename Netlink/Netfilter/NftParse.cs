@@ -1,0 +1,97 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using CniBox.Netlink.Codec;
+using static CniBox.Netlink.Constants.Nft;
+
+namespace CniBox.Netlink.Netfilter;
+
+/// <summary>Parses the NEWTABLE / NEWCHAIN / NEWRULE messages of nf_tables dumps; null for any other message.</summary>
+public static class NftParse
+{
+    public static NftTableInfo? Table(in NetlinkMessage m)
+    {
+        if (m.Type != NftMessages.Type(NFT_MSG_NEWTABLE))
+            return null;
+        string? name = null, comment = null;
+        ulong handle = 0;
+        uint flags = 0;
+        foreach (NetlinkAttribute a in m.Attributes(Unsafe.SizeOf<NfGenMsg>()))
+        {
+            switch (a.Type)
+            {
+                case NFTA_TABLE_NAME: name = a.GetString(); break;
+                case NFTA_TABLE_HANDLE: handle = U64(a); break;
+                case NFTA_TABLE_FLAGS: flags = a.GetU32BigEndian(); break;
+                case NFTA_TABLE_USERDATA: comment = NftUserData.ReadComment(a.Payload); break;
+            }
+        }
+        return name is null ? null : new NftTableInfo(Family(m), name, handle, flags, comment);
+    }
+
+    public static NftChainInfo? Chain(in NetlinkMessage m)
+    {
+        if (m.Type != NftMessages.Type(NFT_MSG_NEWCHAIN))
+            return null;
+        string? table = null, name = null, type = null, comment = null;
+        ulong handle = 0;
+        uint? hook = null;
+        int priority = 0;
+        int? policy = null;
+        foreach (NetlinkAttribute a in m.Attributes(Unsafe.SizeOf<NfGenMsg>()))
+        {
+            switch (a.Type)
+            {
+                case NFTA_CHAIN_TABLE: table = a.GetString(); break;
+                case NFTA_CHAIN_NAME: name = a.GetString(); break;
+                case NFTA_CHAIN_HANDLE: handle = U64(a); break;
+                case NFTA_CHAIN_TYPE: type = a.GetString(); break;
+                case NFTA_CHAIN_POLICY: policy = (int)a.GetU32BigEndian(); break;
+                case NFTA_CHAIN_USERDATA: comment = NftUserData.ReadComment(a.Payload); break;
+                case NFTA_CHAIN_HOOK:
+                    foreach (NetlinkAttribute h in a.GetNested())
+                    {
+                        if (h.Type == NFTA_HOOK_HOOKNUM) hook = h.GetU32BigEndian();
+                        else if (h.Type == NFTA_HOOK_PRIORITY) priority = (int)h.GetU32BigEndian();
+                    }
+                    break;
+            }
+        }
+        if (table is null || name is null)
+            return null;
+        NftBaseChain? b = hook is null ? null : new NftBaseChain(type ?? "filter", hook.Value, priority, policy);
+        return new NftChainInfo(Family(m), table, name, handle, b, comment);
+    }
+
+    public static NftRuleInfo? Rule(in NetlinkMessage m)
+    {
+        if (m.Type != NftMessages.Type(NFT_MSG_NEWRULE))
+            return null;
+        string? table = null, chain = null, comment = null;
+        ulong handle = 0;
+        var expressions = new List<string>();
+        foreach (NetlinkAttribute a in m.Attributes(Unsafe.SizeOf<NfGenMsg>()))
+        {
+            switch (a.Type)
+            {
+                case NFTA_RULE_TABLE: table = a.GetString(); break;
+                case NFTA_RULE_CHAIN: chain = a.GetString(); break;
+                case NFTA_RULE_HANDLE: handle = U64(a); break;
+                case NFTA_RULE_USERDATA: comment = NftUserData.ReadComment(a.Payload); break;
+                case NFTA_RULE_EXPRESSIONS:
+                    foreach (NetlinkAttribute element in a.GetNested())
+                        foreach (NetlinkAttribute e in element.GetNested())
+                            if (e.Type == NFTA_EXPR_NAME)
+                                expressions.Add(e.GetString());
+                    break;
+            }
+        }
+        return table is null || chain is null ? null : new NftRuleInfo(Family(m), table, chain, handle, comment, expressions);
+    }
+
+    private static NftFamily Family(in NetlinkMessage m) => (NftFamily)m.ReadStruct<NfGenMsg>().nfgen_family;
+
+    private static ulong U64(NetlinkAttribute a) =>
+        a.Payload.Length >= 8
+            ? BinaryPrimitives.ReadUInt64BigEndian(a.Payload)
+            : throw new InvalidDataException($"nf_tables handle attribute of {a.Payload.Length} bytes");
+}
