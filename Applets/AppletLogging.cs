@@ -41,6 +41,12 @@ public static class AppletLogging
         "info" => LogEventLevel.Information,
         "warn" => LogEventLevel.Warning,
         "err" => LogEventLevel.Error,
-        _ => Enum.TryParse<LogEventLevel>(text, ignoreCase: true, out var level) ? level : LogEventLevel.Warning,
+        "verbose" => LogEventLevel.Verbose,
+        "debug" => LogEventLevel.Debug,
+        "information" => LogEventLevel.Information,
+        "warning" => LogEventLevel.Warning,
+        "error" => LogEventLevel.Error,
+        "fatal" => LogEventLevel.Fatal,
+        _ => LogEventLevel.Warning,
     };
 }

@@ -146,7 +146,7 @@ public sealed partial class BridgeApplet(IIpamInvoker? ipam = null) : CniPlugin
         }
         catch (TimeoutException)
         {
-            var state = host.GetLink(port.Index)?.OperState.ToString().ToLowerInvariant() ?? "gone";
+            var state = host.GetLink(port.Index) is { } link ? $"operstate {(byte)link.OperState}" : "gone";
             throw new CniException(ErrorCode.Internal, $"bridge port in error state: {state}");
         }
     }

@@ -51,7 +51,16 @@ public sealed class NftBatch
 
     public NftBatch DeleteRule(NftRuleInfo rule) => DeleteRule(rule.Family, rule.Table, rule.Chain, rule.Handle);
 
-    public static string Name(NftFamily family) => family.ToString().ToLowerInvariant();
+    public static string Name(NftFamily family) => family switch
+    {
+        NftFamily.Inet => "inet",
+        NftFamily.Ip => "ip",
+        NftFamily.Arp => "arp",
+        NftFamily.Netdev => "netdev",
+        NftFamily.Bridge => "bridge",
+        NftFamily.Ip6 => "ip6",
+        _ => ((byte)family).ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     internal string Describe(int index) => _messages[index].Description;
 

@@ -22,7 +22,7 @@ public static class PluginExec
     {
         var env = new Dictionary<string, string>
         {
-            ["CNI_COMMAND"] = request.Command.ToString().ToUpperInvariant(),
+            ["CNI_COMMAND"] = PluginEnvironment.Name(request.Command),
             ["CNI_CONTAINERID"] = request.ContainerId,
             ["CNI_NETNS"] = request.Netns,
             ["CNI_IFNAME"] = request.IfName,

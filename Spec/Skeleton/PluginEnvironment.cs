@@ -19,6 +19,17 @@ public static class PluginEnvironment
         new("CNI_PATH", [.. AddDelCheck, CniCommand.Gc, CniCommand.Status]),
     ];
 
+    /// <summary>The wire name of a verb. Written out: Enum.ToString needs reflection metadata the AOT build lacks.</summary>
+    public static string Name(CniCommand command) => command switch
+    {
+        CniCommand.Add => "ADD",
+        CniCommand.Del => "DEL",
+        CniCommand.Check => "CHECK",
+        CniCommand.Gc => "GC",
+        CniCommand.Status => "STATUS",
+        _ => "VERSION",
+    };
+
     public static CniCommand? ParseCommand(string? text) => text switch
     {
         "ADD" => CniCommand.Add,

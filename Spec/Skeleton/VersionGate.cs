@@ -17,7 +17,7 @@ public static class VersionGate
         var version = header.CniVersion;
         if (MinimumFor(command) is { } minimum)
         {
-            var verb = command.ToString().ToUpperInvariant();
+            var verb = PluginEnvironment.Name(command);
             if (!CniVersion.AtLeast(version, minimum))
                 throw new CniException(ErrorCode.IncompatibleVersion, $"config version does not allow {verb}");
             if (!CniVersion.Supported.Any(supported => CniVersion.AtLeast(supported, version)))
