@@ -20,8 +20,15 @@ public class BridgeIntegrationTests
     [TearDown]
     public void Destroy() => _h.Dispose();
 
-    /// <summary>Open product bug: see the report; a fresh bridge followed by an IPAM exec crashes the applet.</summary>
-    private const string FreshBridgeBug = "bug: creating a new bridge then exec'ing IPAM corrupts the managed heap (NullReferenceException in Enum.ToString) unless CNIBOX_LOG_LEVEL is set";
+    /// <summary>
+    /// Open product bug. When ADD creates the bridge (it did not exist) and then execs IPAM, the published applet
+    /// fails with "Arg_NullReferenceException" (code 999) from Enum.ToString in PluginExec.Run; replacing that
+    /// ToString only moves the crash (IndexOutOfRange in Environment's dictionary, then abort), so the heap is
+    /// corrupted earlier. It does not happen with a pre-existing bridge or with CNIBOX_LOG_LEVEL set. With the
+    /// bridge created beforehand every test below passes.
+    /// </summary>
+    private const string FreshBridgeBug =
+        "bug: ADD that creates the bridge then execs IPAM crashes (Arg_NullReferenceException, heap corruption)";
 
     private static string Bridge => Binaries.Applet("bridge");
 
