@@ -14,11 +14,6 @@ public static class IpamRegistry
         _ => null,
     };
 
-    /// <summary>
-    /// Execs the IPAM plugin found in CNI_PATH, ours included. Running host-local in-process inside bridge/ptp
-    /// corrupted managed memory in the NativeAOT binary (zeroed strings, lost rollbacks; reproducible with a
-    /// ptp ADD that fails after IPAM), while the same code as its own process is clean. Until that is found,
-    /// in-process IPAM (<see cref="IpamInvoker"/> with <see cref="Create"/>) stays off in the product.
-    /// </summary>
-    public static IIpamInvoker Invoker { get; } = new IpamInvoker(_ => null);
+    /// <summary>Runs our types in-process when CNI_PATH resolves them to this binary, else execs them.</summary>
+    public static IIpamInvoker Invoker { get; } = new IpamInvoker(Create);
 }

@@ -1,3 +1,4 @@
+using CniBox.Netlink;
 using System.Text;
 
 namespace CniBox.Applets.CniTool;

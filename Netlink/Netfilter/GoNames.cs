@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace CniBox.Netlink.Netfilter;
@@ -13,9 +12,9 @@ public static class GoNames
     /// </summary>
     public static string HashWithPrefix(int length, string prefix, string toHash)
     {
-        if (prefix.Length >= length || length > SHA512.HashSizeInBytes * 2)
+        if (prefix.Length >= length || length > 128)
             throw new ArgumentOutOfRangeException(nameof(length), length, "invalid length");
-        string hex = Convert.ToHexStringLower(SHA512.HashData(Encoding.UTF8.GetBytes(toHash)));
+        string hex = Convert.ToHexStringLower(Sha512.Hash(Encoding.UTF8.GetBytes(toHash)));
         return (prefix + hex)[..length];
     }
 

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using CniBox.Netlink.Codec;
 using CniBox.Netlink.Namespaces;
 using CniBox.Netlink.Socket;
@@ -47,7 +46,8 @@ public sealed partial class RtnlHandle
         AddVethPair(name, hostNamespace, mtu, mac, hostName, RandomVethName);
 
     /// <summary><c>veth</c> + 8 lower-case hex digits from 4 random bytes, like pkg/ip RandomVethName.</summary>
-    public static string RandomVethName() => "veth" + RandomNumberGenerator.GetHexString(8, lowercase: true);
+    // Random.Shared, not RandomNumberGenerator: the latter dlopens OpenSSL (and with it a second libc) in the static binary.
+    public static string RandomVethName() => "veth" + Random.Shared.NextInt64(0, 1L << 32).ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
 
     internal VethPair AddVethPair(string name, NetNsHandle hostNamespace, int mtu, string? mac, string? hostName, Func<string> randomName)
     {

@@ -5,7 +5,6 @@ namespace CniBox.Tests.Integration.L3;
 
 /// <summary>The bridge applet run inside a host-like netns against fresh container namespaces.</summary>
 [Category("root")]
-[Category(KnownIssues.L3Corruption)]
 public class BridgeIntegrationTests
 {
     private NetHarness _h = null!;
@@ -28,9 +27,6 @@ public class BridgeIntegrationTests
     /// corrupted earlier. It does not happen with a pre-existing bridge or with CNIBOX_LOG_LEVEL set. With the
     /// bridge created beforehand every test below passes.
     /// </summary>
-    private const string FreshBridgeBug =
-        "bug: ADD that creates the bridge then execs IPAM crashes (Arg_NullReferenceException, heap corruption)";
-
     private static string Bridge => Binaries.Applet("bridge");
 
     private string Conf(string bridge, string version = "1.0.0", string subnets = "10.199.30.0/24", string extra = "",
@@ -45,7 +41,6 @@ public class BridgeIntegrationTests
     private static string HostVeth(JsonElement result) => result.GetProperty("interfaces")[1].GetProperty("name").GetString()!;
 
     [Test]
-    [Ignore(FreshBridgeBug)]
     public void TwoContainersOnOneBridgePingEachOtherAndTheGateway()
     {
         var conf = Conf("cbtbr30", extra: ",\"isGateway\":true");
@@ -84,7 +79,6 @@ public class BridgeIntegrationTests
     }
 
     [Test]
-    [Ignore(FreshBridgeBug)]
     public void IsDefaultGatewayAddsADefaultRouteInsideTheContainerOnly()
     {
         var hostRoutesBefore = _h.Host.IpIn("route", "show");
@@ -128,7 +122,6 @@ public class BridgeIntegrationTests
     }
 
     [Test]
-    [Ignore(FreshBridgeBug)]
     public void HairpinAndPortIsolationAreSetOnTheHostVeth()
     {
         var result = CniAssert.Success(Run("ADD",
@@ -139,7 +132,6 @@ public class BridgeIntegrationTests
     }
 
     [Test]
-    [Ignore(FreshBridgeBug)]
     public void HairpinAndPortIsolationAreOffByDefault()
     {
         var result = CniAssert.Success(Run("ADD", Conf("cbtbr34", subnets: "10.199.34.0/24")));
@@ -149,7 +141,6 @@ public class BridgeIntegrationTests
     }
 
     [Test]
-    [Ignore(FreshBridgeBug)]
     public void CheckPassesThenDetectsARemovedAddress()
     {
         var conf = Conf("cbtbr35", subnets: "10.199.35.0/24", extra: ",\"isGateway\":true");
@@ -162,7 +153,6 @@ public class BridgeIntegrationTests
     }
 
     [Test]
-    [Ignore(FreshBridgeBug)]
     public void DelTwiceAndAfterTheNetnsIsGoneReleasesTheIp()
     {
         var conf = Conf("cbtbr36", subnets: "10.199.36.0/24");
@@ -215,7 +205,6 @@ public class BridgeIntegrationTests
     [TestCase("0.4.0")]
     [TestCase("1.0.0")]
     [TestCase("1.1.0")]
-    [Ignore(FreshBridgeBug)]
     public void EveryVersion(string version)
     {
         var conf = Conf("cbtbr38", version, "10.199.38.0/24", ",\"isGateway\":true");

@@ -5,7 +5,6 @@ namespace CniBox.Tests.Integration.L3;
 
 /// <summary>The ptp applet run inside a host-like netns against fresh container namespaces.</summary>
 [Category("root")]
-[Category(KnownIssues.L3Corruption)]
 public class PtpIntegrationTests
 {
     private NetHarness _h = null!;
@@ -153,8 +152,6 @@ public class PtpIntegrationTests
     }
 
     [Test]
-    [Ignore("Open bug: with a small environment the published ptp crashes (SIGSEGV, exit 139) in the rollback after a "
-        + "failing route, on the second plugin exec; repro in the session notes. Rollback itself works in larger environments.")]
     public void AFailingIpamRouteRollsBackTheVethAndTheIp()
     {
         var ipam = _h.HostLocal("10.199.16.0/24", "[{\"dst\":\"10.198.0.0/16\",\"gw\":\"10.97.0.1\"}]");

@@ -1,3 +1,4 @@
+using CniBox.Netlink;
 using System.Security.Cryptography;
 using System.Text;
 using CniBox.Applets.CniTool;

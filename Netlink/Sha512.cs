@@ -1,13 +1,13 @@
 using System.Buffers.Binary;
 using System.Numerics;
 
-namespace CniBox.Applets.CniTool;
+namespace CniBox.Netlink;
 
 /// <summary>
 /// SHA-512 (FIPS 180-4) in managed code. .NET's hash classes call into OpenSSL through a shared library, which the
-/// static binary must not load; cnitool only hashes one short path per call.
+/// static binary must not load; callers hash short strings (cnitool container ids, Go-compatible nft names).
 /// </summary>
-internal static class Sha512
+public static class Sha512
 {
     private static readonly ulong[] K =
     [
