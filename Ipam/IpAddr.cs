@@ -10,17 +10,17 @@ namespace CniBox.Ipam;
 /// </summary>
 public readonly struct IpAddr : IEquatable<IpAddr>, IComparable<IpAddr>
 {
-    private IpAddr(U128 value, bool isV4) => (Value, IsV4) = (value, isV4);
+    private IpAddr(UInt128 value, bool isV4) => (Value, IsV4) = (value, isV4);
 
-    public U128 Value { get; }
+    public UInt128 Value { get; }
     public bool IsV4 { get; }
     public int Bits => IsV4 ? 32 : 128;
     /// <summary>The all-ones address of this family.</summary>
-    public U128 MaxValue => IsV4 ? uint.MaxValue : U128.MaxValue;
+    public UInt128 MaxValue => IsV4 ? uint.MaxValue : UInt128.MaxValue;
 
     public static IpAddr V4(uint value) => new(value, true);
-    public static IpAddr V6(U128 value) => new(value, false);
-    public static IpAddr Of(U128 value, bool isV4) => isV4 ? V4((uint)value) : V6(value);
+    public static IpAddr V6(UInt128 value) => new(value, false);
+    public static IpAddr Of(UInt128 value, bool isV4) => isV4 ? V4((uint)value) : V6(value);
 
     public static IpAddr Parse(string text) =>
         TryParse(text, out var ip) ? ip : throw new FormatException($"invalid IP address: {text}");
@@ -45,9 +45,9 @@ public readonly struct IpAddr : IEquatable<IpAddr>, IComparable<IpAddr>
     public IpAddr Previous() => Of((Value - 1) & MaxValue, IsV4);
 
     /// <summary>This address plus <paramref name="offset"/>, modulo the family's size.</summary>
-    public IpAddr Add(U128 offset) => Of((Value + offset) & MaxValue, IsV4);
+    public IpAddr Add(UInt128 offset) => Of((Value + offset) & MaxValue, IsV4);
 
-    public IpAddr Subtract(U128 offset) => Of((Value - offset) & MaxValue, IsV4);
+    public IpAddr Subtract(UInt128 offset) => Of((Value - offset) & MaxValue, IsV4);
 
     /// <summary>4 or 16 bytes in network order.</summary>
     public byte[] ToBytes()
@@ -106,7 +106,7 @@ public readonly struct IpAddr : IEquatable<IpAddr>, IComparable<IpAddr>
         return s.Length == 0;
     }
 
-    private static bool TryParseV6(ReadOnlySpan<char> s, out U128 value)
+    private static bool TryParseV6(ReadOnlySpan<char> s, out UInt128 value)
     {
         value = 0;
         Span<ushort> groups = stackalloc ushort[8];
@@ -168,7 +168,7 @@ public readonly struct IpAddr : IEquatable<IpAddr>, IComparable<IpAddr>
     private static int HexValue(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 
     /// <summary>RFC 5952 as Go prints it: the longest run of two or more zero groups (first on ties) becomes "::".</summary>
-    private static string FormatV6(U128 value)
+    private static string FormatV6(UInt128 value)
     {
         Span<int> groups = stackalloc int[8];
         for (var i = 0; i < 8; i++) groups[i] = (int)(ushort)(value >> (16 * (7 - i)));

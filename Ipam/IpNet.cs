@@ -26,10 +26,10 @@ public readonly struct IpNet : IEquatable<IpNet>
     public int FamilyPrefix => Math.Max(0, Prefix - (MaskBits - Address.Bits));
 
     /// <summary>The network mask as an integer of the address's family.</summary>
-    public U128 Mask => Address.MaxValue & ~HostMask;
+    public UInt128 Mask => Address.MaxValue & ~HostMask;
 
     /// <summary>The host part's bits, all ones.</summary>
-    public U128 HostMask => FamilyPrefix == Address.Bits ? 0 : Address.MaxValue >> FamilyPrefix;
+    public UInt128 HostMask => FamilyPrefix == Address.Bits ? 0 : Address.MaxValue >> FamilyPrefix;
 
     public IpAddr Network => IpAddr.Of(Address.Value & Mask, Address.IsV4);
 

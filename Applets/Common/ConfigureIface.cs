@@ -28,7 +28,6 @@ public static class IfaceConfigurator
         var ifName = link.Name;
         if (result.Interfaces.Count == 0)
             throw new CniException(ErrorCode.Internal, "no interfaces to configure");
-        // System.Net types, not IpAddr: a UInt128-based struct held across calls trips a NativeAOT GC-reporting bug here.
         IPAddress? v4gw = null, v6gw = null;
         var ipv6Enabled = false;
         foreach (var ipc in result.Ips)

@@ -106,8 +106,7 @@ public sealed class PtpApplet(IIpamInvoker? ipam = null) : CniPlugin
     }
 
     /// <summary>
-    /// One IPAM address in System.Net types: a UInt128-based IpAddr/IpNet kept in a heap object across netlink
-    /// calls was seen corrupted in the NativeAOT binary (see the closing note), so they are only used to parse.
+    /// One IPAM address with its subnet and gateway, in the System.Net types the netlink ops take.
     /// </summary>
     private sealed record PtpAddress(IPAddress Ip, IPNetwork Subnet, IPAddress Gateway)
     {

@@ -58,7 +58,7 @@ public sealed class Allocator(RangeSet set, int rangeSetIndex, IStore store)
             {
                 if (range.Contains(skipped) && range.IsReserved(skipped)) unusable.Add(skipped);
             }
-            if (size == 0 || (U128)(ulong)unusable.Count < size) return true;
+            if (size == 0 || (UInt128)unusable.Count < size) return true;
         }
         return false;
     }

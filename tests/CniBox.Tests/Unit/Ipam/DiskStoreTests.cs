@@ -190,7 +190,7 @@ public class DiskStoreTests
     {
         using var store = DiskStore.Open(_dataDir, "net1");
         var net = IpNet.Parse("10.8.0.0/16");
-        for (var i = 0; i < 5000; i++) Write(net.Network.Add((U128)(ulong)(i + 2)).ToString(), $"container-{i:d5}\r\neth0");
+        for (var i = 0; i < 5000; i++) Write(net.Network.Add((UInt128)(i + 2)).ToString(), $"container-{i:d5}\r\neth0");
         var ipam = new HostLocalIpam(Config(_dataDir, "'ranges':[[{'subnet':'10.8.0.0/16'}],[{'subnet':'2001:db8::/64'}]]"), store);
         var sw = Stopwatch.StartNew();
         ipam.Del("container-02500", "eth0");

@@ -69,7 +69,7 @@ public class IpMathTests
     public void AddAndSubtract()
     {
         Assert.That(IpAddr.Parse("10.0.0.1").Add(510).ToString(), Is.EqualTo("10.0.1.255"));
-        Assert.That(IpAddr.Parse("2001:db8::").Add(U128.One << 64).ToString(), Is.EqualTo("2001:db8:0:1::"));
+        Assert.That(IpAddr.Parse("2001:db8::").Add(UInt128.One << 64).ToString(), Is.EqualTo("2001:db8:0:1::"));
         Assert.That(IpAddr.Parse("10.0.1.0").Subtract(257).ToString(), Is.EqualTo("9.255.255.255"));
     }
 
@@ -142,11 +142,11 @@ public class IpMathTests
     public void MasksAndSubnetCopies()
     {
         var net = IpNet.Parse("10.1.2.3/20");
-        Assert.That(net.Mask, Is.EqualTo((U128)0xfffff000u));
-        Assert.That(net.HostMask, Is.EqualTo((U128)0xfffu));
+        Assert.That(net.Mask, Is.EqualTo((UInt128)0xfffff000u));
+        Assert.That(net.HostMask, Is.EqualTo((UInt128)0xfffu));
         Assert.That(net.ToNetwork().ToString(), Is.EqualTo("10.1.0.0/20"));
         Assert.That(net.WithAddress(IpAddr.Parse("10.1.9.9")).ToString(), Is.EqualTo("10.1.9.9/20"));
-        Assert.That(IpNet.Parse("2001:db8::/0").Mask, Is.EqualTo(U128.Zero));
-        Assert.That(IpNet.Parse("2001:db8::1/128").HostMask, Is.EqualTo(U128.Zero));
+        Assert.That(IpNet.Parse("2001:db8::/0").Mask, Is.EqualTo(UInt128.Zero));
+        Assert.That(IpNet.Parse("2001:db8::1/128").HostMask, Is.EqualTo(UInt128.Zero));
     }
 }
