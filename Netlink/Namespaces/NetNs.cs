@@ -42,7 +42,7 @@ public static class NetNs
         {
             try
             {
-                result = RunSwitched(target, work);
+                result = Switched(target, work, mustRestore: false);
             }
             catch (Exception e)
             {
@@ -65,21 +65,7 @@ public static class NetNs
     /// thread (~250 us per exec). If the way back fails the process ends at once: continuing would act
     /// on the wrong namespace.
     /// </summary>
-    public static T RunBriefly<T>(NetNsHandle target, Func<T> work)
-    {
-        using NetNsHandle original = Current();
-        if (Native.SetNs(target, Native.CLONE_NEWNET) != 0)
-            throw NetNsException.FromErrno(target.Path, Marshal.GetLastPInvokeError(), "setns");
-        try
-        {
-            return work();
-        }
-        finally
-        {
-            if (Native.SetNs(original, Native.CLONE_NEWNET) != 0)
-                Environment.FailFast($"cnibox: cannot return to the original network namespace (errno {Marshal.GetLastPInvokeError()})");
-        }
-    }
+    public static T RunBriefly<T>(NetNsHandle target, Func<T> work) => Switched(target, work, mustRestore: true);
 
     public static void Run(NetNsHandle target, Action work) =>
         Run(target, () =>
@@ -88,7 +74,11 @@ public static class NetNs
             return true;
         });
 
-    private static T RunSwitched<T>(NetNsHandle target, Func<T> work)
+    /// <summary>
+    /// setns into <paramref name="target"/>, run, setns back. When the way back fails: a thread that must go on
+    /// (<paramref name="mustRestore"/>) ends the process; a dedicated thread that is about to end ignores it.
+    /// </summary>
+    private static T Switched<T>(NetNsHandle target, Func<T> work, bool mustRestore)
     {
         using NetNsHandle original = Current();
         if (Native.SetNs(target, Native.CLONE_NEWNET) != 0)
@@ -99,8 +89,8 @@ public static class NetNs
         }
         finally
         {
-            // A failed restore is deliberately ignored: this thread ends right after and is never reused.
-            _ = Native.SetNs(original, Native.CLONE_NEWNET);
+            if (Native.SetNs(original, Native.CLONE_NEWNET) != 0 && mustRestore)
+                Environment.FailFast($"cnibox: cannot return to the original network namespace (errno {Marshal.GetLastPInvokeError()})");
         }
     }
 }
