@@ -11,9 +11,6 @@ namespace CniBox.Netlink.Netfilter;
 /// </summary>
 public sealed class NftHandle : IDisposable
 {
-    /// <summary>Dumps interrupted by concurrent changes are retried this many times in total, then rethrown.</summary>
-    public const int DumpAttempts = 5;
-
     private const int RequestBufferSize = 512;
 
     /// <summary>Batches above this many messages first raise the receive buffer so no ACK is dropped.</summary>
@@ -22,10 +19,6 @@ public sealed class NftHandle : IDisposable
     private readonly NetlinkSocket _socket;
 
     private NftHandle(NetlinkSocket socket) => _socket = socket;
-
-    private delegate void RequestBuilder(ref NetlinkWriter writer, uint seq);
-
-    private delegate T? MessageParser<T>(in NetlinkMessage message) where T : class;
 
     /// <summary>Opens a handle in <paramref name="ns"/>, or in the calling thread's namespace when null.</summary>
     public static NftHandle Open(NetNsHandle? ns = null) =>
@@ -102,26 +95,6 @@ public sealed class NftHandle : IDisposable
         return batch.Count;
     }
 
-    private List<T> Dump<T>(string operation, RequestBuilder build, MessageParser<T> parse) where T : class
-    {
-        Span<byte> buffer = stackalloc byte[RequestBufferSize];
-        for (int attempt = 1; ; attempt++)
-        {
-            var results = new List<T>();
-            var writer = new NetlinkWriter(buffer);
-            build(ref writer, _socket.NextSequence());
-            try
-            {
-                _socket.Request(writer.Written, operation, (in NetlinkMessage m) =>
-                {
-                    if (parse(in m) is { } item)
-                        results.Add(item);
-                });
-                return results;
-            }
-            catch (DumpInterruptedException) when (attempt < DumpAttempts)
-            {
-            }
-        }
-    }
+    private List<T> Dump<T>(string operation, RequestBuilder build, MessageParser<T> parse) where T : class =>
+        _socket.Dump(stackalloc byte[RequestBufferSize], operation, build, parse);
 }

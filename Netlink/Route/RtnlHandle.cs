@@ -10,9 +10,6 @@ namespace CniBox.Netlink.Route;
 /// </summary>
 public sealed partial class RtnlHandle : IDisposable
 {
-    /// <summary>Dumps interrupted by concurrent changes are retried this many times in total, then rethrown.</summary>
-    public const int DumpAttempts = 5;
-
     private const int RequestBufferSize = 1024;
 
     private readonly NetlinkSocket _socket;
@@ -28,10 +25,6 @@ public sealed partial class RtnlHandle : IDisposable
     /// and for sysctls (<see cref="Sysctl.ReadIn"/>). Disposed with the handle.
     /// </summary>
     public NetNsHandle Namespace { get; }
-
-    private delegate void RequestBuilder(ref NetlinkWriter writer, uint seq);
-
-    private delegate T? MessageParser<T>(in NetlinkMessage message) where T : class;
 
     /// <summary>Opens a handle in <paramref name="ns"/>, or in the calling thread's namespace when null.</summary>
     public static RtnlHandle Open(NetNsHandle? ns = null)
@@ -74,31 +67,6 @@ public sealed partial class RtnlHandle : IDisposable
         return result;
     }
 
-    /// <summary>
-    /// Runs a dump, restarting it when the kernel flags NLM_F_DUMP_INTR. After <see cref="DumpAttempts"/>
-    /// interrupted runs the <see cref="DumpInterruptedException"/> propagates: unlike Go's netlink we
-    /// never hand back a possibly inconsistent list, since callers decide what to create or delete from it.
-    /// </summary>
-    private List<T> Dump<T>(string operation, RequestBuilder build, MessageParser<T> parse) where T : class
-    {
-        Span<byte> buffer = stackalloc byte[RequestBufferSize];
-        for (int attempt = 1; ; attempt++)
-        {
-            var results = new List<T>();
-            var writer = new NetlinkWriter(buffer);
-            build(ref writer, _socket.NextSequence());
-            try
-            {
-                _socket.Request(writer.Written, operation, (in NetlinkMessage m) =>
-                {
-                    if (parse(in m) is { } item)
-                        results.Add(item);
-                });
-                return results;
-            }
-            catch (DumpInterruptedException) when (attempt < DumpAttempts)
-            {
-            }
-        }
-    }
+    private List<T> Dump<T>(string operation, RequestBuilder build, MessageParser<T> parse) where T : class =>
+        _socket.Dump(stackalloc byte[RequestBufferSize], operation, build, parse);
 }
