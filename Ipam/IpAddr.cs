@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using CniBox.Spec.Results;
 
 namespace CniBox.Ipam;
 
@@ -167,32 +168,10 @@ public readonly struct IpAddr : IEquatable<IpAddr>, IComparable<IpAddr>
 
     private static int HexValue(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 
-    /// <summary>RFC 5952 as Go prints it: the longest run of two or more zero groups (first on ties) becomes "::".</summary>
     private static string FormatV6(UInt128 value)
     {
         Span<int> groups = stackalloc int[8];
         for (var i = 0; i < 8; i++) groups[i] = (int)(ushort)(value >> (16 * (7 - i)));
-        int bestStart = -1, bestLen = 0;
-        for (var i = 0; i < 8;)
-        {
-            if (groups[i] != 0) { i++; continue; }
-            var j = i;
-            while (j < 8 && groups[j] == 0) j++;
-            if (j - i >= 2 && j - i > bestLen) (bestStart, bestLen) = (i, j - i);
-            i = j;
-        }
-        var sb = new StringBuilder(39);
-        for (var i = 0; i < 8; i++)
-        {
-            if (i == bestStart)
-            {
-                sb.Append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (sb.Length > 0 && sb[^1] != ':') sb.Append(':');
-            sb.Append(groups[i].ToString("x", CultureInfo.InvariantCulture));
-        }
-        return sb.ToString();
+        return IpText.FormatV6Groups(groups);
     }
 }

@@ -77,6 +77,12 @@ public static class IpText
         if (IsV4Mapped(b)) return $"{b[12]}.{b[13]}.{b[14]}.{b[15]}";
         Span<int> groups = stackalloc int[8];
         for (var i = 0; i < 8; i++) groups[i] = (b[2 * i] << 8) | b[2 * i + 1];
+        return FormatV6Groups(groups);
+    }
+
+    /// <summary>Eight 16-bit groups as Go prints them (RFC 5952): the longest run of two or more zero groups, first on ties, becomes "::".</summary>
+    public static string FormatV6Groups(ReadOnlySpan<int> groups)
+    {
         int bestStart = -1, bestLen = 0;
         for (var i = 0; i < 8;)
         {
