@@ -1,9 +1,8 @@
 using CniBox.Applets.Bridge;
 using CniBox.Applets.CniTool;
-using CniBox.Applets.HostLocal;
 using CniBox.Applets.Loopback;
 using CniBox.Applets.Ptp;
-using CniBox.Applets.Static;
+using CniBox.Ipam;
 using CniBox.Spec.Skeleton;
 
 namespace CniBox.Applets;
@@ -17,10 +16,10 @@ public static class AppletTable
     [
         new("bridge", AppletKind.Plugin, () => new BridgeApplet()),
         new("cnitool", AppletKind.Tool, () => new CniToolApplet()),
-        new("host-local", AppletKind.Ipam, () => new HostLocalApplet()),
+        new("host-local", AppletKind.Ipam, () => new IpamApplet("host-local", IpamRegistry.Create("host-local")!)),
         new("loopback", AppletKind.Plugin, () => new LoopbackApplet()),
         new("ptp", AppletKind.Plugin, () => new PtpApplet()),
-        new("static", AppletKind.Ipam, () => new StaticApplet()),
+        new("static", AppletKind.Ipam, () => new IpamApplet("static", IpamRegistry.Create("static")!)),
     ];
 
     public static AppletEntry? Find(string name)
