@@ -32,10 +32,13 @@ public sealed partial class BridgeApplet(IIpamInvoker? ipam = null) : CniPlugin
 
         var br = BridgeHost.Ensure(host, cfg, call.Log);
         var veth = Veth.Setup(container, host, call.IfName, cfg.Mtu, cfg.Mac, call.Log);
-        var ipamDone = false;
+        bool ipamDone = false, firewallTouched = false;
         try
         {
             BridgeHost.AttachPort(host, br, veth.Host, cfg.HairpinMode, cfg.PortIsolation, cfg.Vlan, cfg.TrunkVlans, cfg.PreserveDefaultVlan);
+            firewallTouched = true;
+            if (cfg.MacSpoofCheck)
+                BridgeFirewall.SetupSpoofCheck(veth.Host.Name, veth.Container.Mac, call);
             var brIface = new ResultInterface { Name = br.Name, Mac = br.Mac };
             var hostIface = new ResultInterface { Name = veth.Host.Name, Mac = veth.Host.Mac };
             var result = new CniResult
@@ -51,6 +54,8 @@ public sealed partial class BridgeApplet(IIpamInvoker? ipam = null) : CniPlugin
                 result.Routes = ipamResult.Routes;
                 result.Dns = ipamResult.Dns;
                 ConfigureLayer3(call, cfg, container, host, br, veth, result);
+                if (cfg.IpMasq.Enabled)
+                    IpMasquerade.Setup(cfg.IpMasq, result.Ips, cfg.Config.NetworkName, call.IfName, call.ContainerId);
             }
             else if (!cfg.DisableContainerInterface)
             {
@@ -67,6 +72,7 @@ public sealed partial class BridgeApplet(IIpamInvoker? ipam = null) : CniPlugin
         {
             Rollback.Run(call.Log, $"delete {call.IfName}", () => container.DeleteLink(veth.Container.Index));
             if (ipamDone) Rollback.Run(call.Log, "IPAM DEL", () => _ipam.Del(call, cfg.IpamType));
+            if (firewallTouched) Rollback.Run(call.Log, "firewall teardown", () => BridgeFirewall.Teardown(cfg, call));
             throw;
         }
     }
@@ -79,12 +85,15 @@ public sealed partial class BridgeApplet(IIpamInvoker? ipam = null) : CniPlugin
         if (removed is { Count: > 0 })
             call.Log.Debug("deleted {IfName} with {Addresses}", call.IfName, string.Join(", ", removed));
         if (cfg.IsLayer3) _ipam.Del(call, cfg.IpamType);
+        // Needs neither the netns nor the addresses, so it also runs when CNI_NETNS is empty (Go leaks here, #810).
+        BridgeFirewall.Teardown(cfg, call);
     }
 
     protected override void Gc(PluginCall call)
     {
         var cfg = BridgeConfig.Parse(call.StdinData, call.Args);
         if (cfg.IsLayer3) _ipam.Gc(call, cfg.IpamType);
+        if (cfg.IpMasq.Enabled) IpMasquerade.Gc(cfg.Config.NetworkName, call.StdinData);
     }
 
     protected override void Status(PluginCall call)

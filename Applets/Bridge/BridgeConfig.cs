@@ -101,10 +101,6 @@ public sealed class BridgeConfig
             throw Invalid("cannot use IPAM when DisableContainerInterface flag is set");
         if (HairpinMode && PromiscMode)
             throw Invalid("cannot set hairpin mode and promiscuous mode at the same time");
-        IpMasq.RejectIfEnabled();
-        if (MacSpoofCheck)
-            throw new CniException(ErrorCode.UnsupportedField,
-                "macspoofchk is not supported yet (the nf_tables bridge filter lands in the next cnibox release); set \"macspoofchk\": false");
     }
 
     /// <summary>Go's collectVlanTrunk, with its messages: ranges and single ids, 1-4094, sorted and deduplicated.</summary>

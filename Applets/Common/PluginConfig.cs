@@ -23,6 +23,9 @@ public sealed class PluginConfig
     /// <summary>The root object, errors labelled as Go's <c>main.NetConf</c> ("Go struct field NetConf.mtu").</summary>
     public JsonFields Root { get; }
 
+    /// <summary>The network's <c>name</c> ("" when absent): masquerade rules and chains are named after it.</summary>
+    public string NetworkName => Conf.Name ?? "";
+
     /// <summary><c>ipam.type</c>, "" when there is no ipam object or no type.</summary>
     public string IpamType => Conf.Ipam?.Type ?? "";
 
@@ -55,29 +58,4 @@ public sealed class PluginConfig
             || !string.IsNullOrEmpty(dns.Domain))
             ? dns.Copy()
             : null;
-}
-
-/// <summary>
-/// <c>ipMasq</c> / <c>ipMasqBackend</c> of bridge and ptp. Masquerading needs nf_tables, which lands in the next
-/// release: until then ADD refuses <c>ipMasq: true</c> before touching anything, and DEL accepts it (there is
-/// nothing to tear down, since no ADD with it ever succeeded).
-/// </summary>
-public readonly record struct IpMasqConfig(bool Enabled, string? Backend)
-{
-    public static IpMasqConfig Read(JsonFields root)
-    {
-        var backend = root.String("ipMasqBackend");
-        if (backend is not (null or "iptables" or "nftables"))
-            throw new CniException(ErrorCode.InvalidNetworkConfig,
-                $"ipMasqBackend must be either \"iptables\" or \"nftables\", not {GoText.Quote(backend)}");
-        return new IpMasqConfig(root.Bool("ipMasq") ?? false, backend);
-    }
-
-    /// <summary>ADD: code 2 (unsupported field) when masquerading is asked for.</summary>
-    public void RejectIfEnabled()
-    {
-        if (Enabled)
-            throw new CniException(ErrorCode.UnsupportedField,
-                "ipMasq is not supported yet (IP masquerade over nf_tables lands in the next cnibox release); set \"ipMasq\": false");
-    }
 }

@@ -26,7 +26,6 @@ public sealed class PtpApplet(IIpamInvoker? ipam = null) : CniPlugin
     {
         var cfg = PtpConfig.Parse(call.StdinData);
         cfg.RequireIpam();
-        cfg.IpMasq.RejectIfEnabled();
         using var container = ContainerNetns.OpenRtnl(call.Netns);
         using var host = RtnlHandle.Open();
         Veth.RequireFreeName(container, call.IfName);
@@ -47,6 +46,8 @@ public sealed class PtpApplet(IIpamInvoker? ipam = null) : CniPlugin
             IfaceConfigurator.Configure(container, veth.Container, result);
             foreach (var a in ips) RouteContainerViaGateway(container, veth.Container.Index, a);
             foreach (var a in ips) RouteHostToContainer(host, veth.Host, a);
+            if (cfg.IpMasq.Enabled)
+                IpMasquerade.Setup(cfg.IpMasq, result.Ips, cfg.Config.NetworkName, call.IfName, call.ContainerId);
             if (cfg.Config.DnsOverride() is { } dns) result.Dns = dns;
             result.CniVersion = call.CniVersion;
             return result;
@@ -56,6 +57,8 @@ public sealed class PtpApplet(IIpamInvoker? ipam = null) : CniPlugin
             if (veth is not null)
                 Rollback.Run(call.Log, $"delete {call.IfName}", () => container.DeleteLink(veth.Container.Index));
             Rollback.Run(call.Log, "IPAM DEL", () => _ipam.Del(call, cfg.IpamType));
+            if (cfg.IpMasq.Enabled)
+                Rollback.Run(call.Log, "masquerade teardown", () => IpMasquerade.Teardown(cfg.Config.NetworkName, call.IfName, call.ContainerId));
             throw;
         }
     }
@@ -69,6 +72,9 @@ public sealed class PtpApplet(IIpamInvoker? ipam = null) : CniPlugin
         var removed = Veth.DeleteContainerLink(call.Netns, call.IfName);
         if (removed is { Count: > 0 })
             call.Log.Debug("deleted {IfName} with {Addresses}", call.IfName, string.Join(", ", removed));
+        // Go tears down only when it found addresses on the link; ours needs none, so an empty netns is covered too.
+        if (cfg.IpMasq.Enabled)
+            IpMasquerade.Teardown(cfg.Config.NetworkName, call.IfName, call.ContainerId);
     }
 
     protected override void Check(PluginCall call)
@@ -96,6 +102,7 @@ public sealed class PtpApplet(IIpamInvoker? ipam = null) : CniPlugin
         var cfg = PtpConfig.Parse(call.StdinData);
         cfg.RequireIpam();
         _ipam.Gc(call, cfg.IpamType);
+        if (cfg.IpMasq.Enabled) IpMasquerade.Gc(cfg.Config.NetworkName, call.StdinData);
     }
 
     protected override void Status(PluginCall call)

@@ -53,10 +53,18 @@ public static class Masquerade
     /// Adds (or refreshes) masquerading for <paramref name="address"/> to anything outside its subnet
     /// (<paramref name="address"/>/<paramref name="prefixLength"/>), replacing earlier rules of the same attachment.
     /// </summary>
-    public static void SetupMasquerade(NftHandle nft, IPAddress address, int prefixLength, string network, string ifName, string containerId)
+    public static void SetupMasquerade(NftHandle nft, IPAddress address, int prefixLength, string network, string ifName, string containerId) =>
+        SetupMasquerade(nft, [(address, prefixLength)], network, ifName, containerId);
+
+    /// <summary>
+    /// One attachment's masquerading, all its addresses in one batch (as Go's SetupIPMasqForNetworks): earlier rules
+    /// of the same attachment are replaced, so a repeated ADD does not stack rules.
+    /// </summary>
+    public static void SetupMasquerade(NftHandle nft, IReadOnlyList<(IPAddress Address, int PrefixLength)> addresses,
+        string network, string ifName, string containerId)
     {
-        var subnet = new IPNetwork(Mask(address, prefixLength), prefixLength);
         string hash = HashForInstance(network, ifName, containerId);
+        string comment = CommentForInstance(network, ifName, containerId);
         IReadOnlyList<NftRuleInfo> stale = ListOurs(nft, hash);
 
         var batch = new NftBatch()
@@ -71,9 +79,13 @@ public static class Masquerade
             .AddRule(Postrouting([VerdictExpr.Goto(Chain)]));
         foreach (NftRuleInfo rule in stale)
             batch.DeleteRule(rule);
-        batch.AddRule(new NftRule(NftFamily.Inet, Table, Chain,
-            [.. NftMatch.NfProto(address.AddressFamily), .. NftMatch.Source(address), .. NftMatch.Destination(subnet, equal: false), new MasqExpr()],
-            CommentForInstance(network, ifName, containerId)));
+        foreach (var (address, prefixLength) in addresses)
+        {
+            var subnet = SubnetOf(address, prefixLength);
+            batch.AddRule(new NftRule(NftFamily.Inet, Table, Chain,
+                [.. NftMatch.NfProto(address.AddressFamily), .. NftMatch.Source(address), .. NftMatch.Destination(subnet, equal: false), new MasqExpr()],
+                comment));
+        }
         nft.Commit(batch);
     }
 
@@ -100,6 +112,9 @@ public static class Masquerade
         nft.ListRules(NftFamily.Inet, Table, Chain).Where(r => r.Comment?.StartsWith(hash, StringComparison.Ordinal) == true).ToList();
 
     private static NftRule Postrouting(NftExpr[] expressions) => new(NftFamily.Inet, Table, PostroutingChain, expressions);
+
+    /// <summary>The network <paramref name="address"/>/<paramref name="prefixLength"/> belongs to (host bits cleared).</summary>
+    public static IPNetwork SubnetOf(IPAddress address, int prefixLength) => new(Mask(address, prefixLength), prefixLength);
 
     private static IPAddress Mask(IPAddress address, int prefixLength)
     {

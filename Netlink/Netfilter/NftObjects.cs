@@ -21,6 +21,9 @@ public sealed record NftChainInfo(NftFamily Family, string Table, string Name, u
 
 /// <summary>
 /// A rule as listed by the kernel: where it is, its handle (for deletion), its comment and the names of its
-/// expressions in order (e.g. meta, cmp, payload, cmp, masq).
+/// expressions in order (e.g. meta, cmp, payload, cmp, masq), and the chains its jump/goto verdicts name.
 /// </summary>
-public sealed record NftRuleInfo(NftFamily Family, string Table, string Chain, ulong Handle, string? Comment, IReadOnlyList<string> Expressions);
+public sealed record NftRuleInfo(NftFamily Family, string Table, string Chain, ulong Handle, string? Comment, IReadOnlyList<string> Expressions)
+{
+    public IReadOnlyList<string> JumpTargets { get; init; } = [];
+}

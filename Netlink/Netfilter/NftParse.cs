@@ -69,6 +69,7 @@ public static class NftParse
         string? table = null, chain = null, comment = null;
         ulong handle = 0;
         var expressions = new List<string>();
+        List<string>? targets = null;
         foreach (NetlinkAttribute a in m.Attributes(Unsafe.SizeOf<NfGenMsg>()))
         {
             switch (a.Type)
@@ -79,13 +80,40 @@ public static class NftParse
                 case NFTA_RULE_USERDATA: comment = NftUserData.ReadComment(a.Payload); break;
                 case NFTA_RULE_EXPRESSIONS:
                     foreach (NetlinkAttribute element in a.GetNested())
+                    {
+                        string? name = null;
                         foreach (NetlinkAttribute e in element.GetNested())
+                        {
                             if (e.Type == NFTA_EXPR_NAME)
-                                expressions.Add(e.GetString());
+                                expressions.Add(name = e.GetString());
+                            else if (e.Type == NFTA_EXPR_DATA && name == "immediate" && VerdictChain(e) is { } target)
+                                (targets ??= []).Add(target);
+                        }
+                    }
                     break;
             }
         }
-        return table is null || chain is null ? null : new NftRuleInfo(Family(m), table, chain, handle, comment, expressions);
+        return table is null || chain is null ? null : new NftRuleInfo(Family(m), table, chain, handle, comment, expressions)
+        {
+            JumpTargets = targets ?? [],
+        };
+    }
+
+    /// <summary>The chain a jump/goto immediate names (NFTA_IMMEDIATE_DATA / NFTA_DATA_VERDICT / NFTA_VERDICT_CHAIN).</summary>
+    private static string? VerdictChain(NetlinkAttribute exprData)
+    {
+        foreach (NetlinkAttribute a in exprData.GetNested())
+        {
+            if (a.Type != NFTA_IMMEDIATE_DATA) continue;
+            foreach (NetlinkAttribute d in a.GetNested())
+            {
+                if (d.Type != NFTA_DATA_VERDICT) continue;
+                foreach (NetlinkAttribute v in d.GetNested())
+                    if (v.Type == NFTA_VERDICT_CHAIN)
+                        return v.GetString();
+            }
+        }
+        return null;
     }
 
     private static NftFamily Family(in NetlinkMessage m) => (NftFamily)m.ReadStruct<NfGenMsg>().nfgen_family;

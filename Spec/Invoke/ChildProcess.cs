@@ -18,7 +18,8 @@ public static unsafe class ChildProcess
     private const int OCloexec = 0x80000, ONonblock = 0x800, FSetfl = 4, FGetfl = 3;
     private const short PollIn = 1, PollOut = 4, PollErr = 8, PollHup = 16;
 
-    public static ChildResult Run(string path, IReadOnlyDictionary<string, string> environmentOverrides, byte[] stdin)
+    public static ChildResult Run(string path, IReadOnlyDictionary<string, string> environmentOverrides, byte[] stdin,
+        IReadOnlyList<string>? arguments = null)
     {
         Span<int> input = stackalloc int[2], output = stackalloc int[2], errors = stackalloc int[2];
         MakePipe(input);
@@ -27,7 +28,7 @@ public static unsafe class ChildProcess
         int pid;
         try
         {
-            pid = SpawnWithRetry(path, Environment(environmentOverrides), input[0], output[1], errors[1]);
+            pid = SpawnWithRetry(path, [path, .. arguments ?? []], Environment(environmentOverrides), input[0], output[1], errors[1]);
         }
         finally
         {
@@ -45,11 +46,11 @@ public static unsafe class ChildProcess
             if (pipe2(p, OCloexec) != 0) throw Failure("pipe2");
     }
 
-    private static int SpawnWithRetry(string path, string[] envp, int stdinFd, int stdoutFd, int stderrFd)
+    private static int SpawnWithRetry(string path, string[] argv, string[] envp, int stdinFd, int stdoutFd, int stderrFd)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var error = Spawn(path, envp, stdinFd, stdoutFd, stderrFd, out var pid);
+            var error = Spawn(path, argv, envp, stdinFd, stdoutFd, stderrFd, out var pid);
             if (error == 0) return pid;
             if (error != TextFileBusy || attempt >= 5)
                 throw new CniException(ErrorCode.Internal, $"failed to exec {path}: {Marshal.GetPInvokeErrorMessage(error)}");
@@ -57,7 +58,7 @@ public static unsafe class ChildProcess
         }
     }
 
-    private static int Spawn(string path, string[] envp, int stdinFd, int stdoutFd, int stderrFd, out int pid)
+    private static int Spawn(string path, string[] arguments, string[] envp, int stdinFd, int stdoutFd, int stderrFd, out int pid)
     {
         var actions = stackalloc byte[256];
         posix_spawn_file_actions_init(actions);
@@ -67,7 +68,7 @@ public static unsafe class ChildProcess
             posix_spawn_file_actions_adddup2(actions, stdinFd, 0);
             posix_spawn_file_actions_adddup2(actions, stdoutFd, 1);
             posix_spawn_file_actions_adddup2(actions, stderrFd, 2);
-            var argv = NullTerminated([path], strings);
+            var argv = NullTerminated(arguments, strings);
             var env = NullTerminated(envp, strings);
             var cpath = Marshal.StringToCoTaskMemUTF8(path);
             strings.Add(cpath);

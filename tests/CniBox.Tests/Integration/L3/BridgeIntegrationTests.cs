@@ -192,7 +192,8 @@ public class BridgeIntegrationTests
         Assert.That(CniAssert.Error(Run("ADD", Conf("cbtbr37", subnets: "10.199.37.0/24", extra: ",\"vlan\":5000")), 7),
             Does.Contain("invalid VLAN ID 5000 (must be between 0 and 4094)"));
         AssertNothingLeft();
-        CniAssert.Error(Run("ADD", Conf("cbtbr37", subnets: "10.199.37.0/24", extra: ",\"ipMasq\":true")), 2);
+        Assert.That(CniAssert.Error(Run("ADD", Conf("cbtbr37", subnets: "10.199.37.0/24", extra: ",\"ipMasq\":true,\"ipMasqBackend\":\"ipfw\"")), 7),
+            Does.Contain("ipMasqBackend must be either \"iptables\" or \"nftables\", not \"ipfw\""));
         AssertNothingLeft();
 
         _h.Host.IpIn("link", "add", "cbtnotbr", "type", "veth", "peer", "name", "cbtnotbrp");

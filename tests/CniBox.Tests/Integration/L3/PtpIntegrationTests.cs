@@ -164,7 +164,8 @@ public class PtpIntegrationTests
     public void BadInputIsRefusedAndLeavesNothing()
     {
         Assert.That(CniAssert.Error(Run("ADD", NetHarness.Conf("ptp", "1.0.0", "")), 7), Does.Contain("ipam"));
-        Assert.That(CniAssert.Error(Run("ADD", Conf(extra: ",\"ipMasq\":true")), 2), Does.Contain("ipMasq is not supported yet"));
+        Assert.That(CniAssert.Error(Run("ADD", Conf(extra: ",\"ipMasq\":true,\"ipMasqBackend\":\"ipfw\"")), 7),
+            Does.Contain("ipMasqBackend must be either"));
         Assert.That(CniAssert.Error(Run("ADD", Conf(extra: ",\"mtu\":70000")), 999), Does.Contain("EINVAL").And.Contain("mtu 70000"));
         Assert.That(CniAssert.Error(Run("ADD", Conf(extra: ",\"mtu\":\"x\"")), 6),
             Is.EqualTo("failed to load netconf: json: cannot unmarshal string into Go struct field NetConf.mtu of type int"));
