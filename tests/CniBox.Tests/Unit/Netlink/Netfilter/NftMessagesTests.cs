@@ -141,6 +141,19 @@ public sealed class NftMessagesTests
     }
 
     [Test]
+    public void A_rule_lists_the_chains_its_jump_and_goto_verdicts_name()
+    {
+        NftRuleInfo jump = NftParse.Rule(GoldenRequest.Single(Rule(NftFamily.Ip, "nat", "POSTROUTING", null,
+            NftMatch.Source(IPAddress.Parse("10.199.0.2")), [VerdictExpr.Jump("CNI-abc")])))!;
+        Assert.That(jump.JumpTargets, Is.EqualTo(new[] { "CNI-abc" }));
+        Assert.That(jump.Expressions, Is.EqualTo(new[] { "payload", "cmp", "immediate" }));
+        NftRuleInfo gotoRule = NftParse.Rule(GoldenRequest.Single(Rule(Inet, "t", "c", "x", [VerdictExpr.Goto("masq_checks")])))!;
+        Assert.That(gotoRule.JumpTargets, Is.EqualTo(new[] { "masq_checks" }));
+        NftRuleInfo plain = NftParse.Rule(GoldenRequest.Single(Rule(Inet, "t", "c", null, NftMatch.IifName("veth0"), [VerdictExpr.Return])))!;
+        Assert.That(plain.JumpTargets, Is.Empty, "return and cmp data are not chain names");
+    }
+
+    [Test]
     public void Comments_are_nft_user_data_tlvs()
     {
         Assert.That(NftUserData.Comment("x"), Is.EqualTo(new byte[] { 0x00, 0x02, 0x78, 0x00 }));
