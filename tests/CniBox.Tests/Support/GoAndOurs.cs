@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using System.Text.Json;
 
 namespace CniBox.Tests.Support;
 
@@ -6,7 +6,7 @@ namespace CniBox.Tests.Support;
 /// One implementation's world in a differential test: its own host-like netns, container netns and host-local
 /// dataDir, so the Go plugin and ours can use the same bridge name and subnets side by side.
 /// </summary>
-public sealed partial class PluginSide : IDisposable
+public sealed class PluginSide : IDisposable
 {
     public PluginSide(string label, string plugin, bool isGo)
     {
@@ -37,14 +37,10 @@ public sealed partial class PluginSide : IDisposable
     {
         if (result.ExitCode != 0 || result.Stdout.Trim() == "") return $"exit {result.ExitCode} {result.Stdout.Trim()}".TrimEnd();
         var text = NetnsSnapshot.MaskNames(result.Stdout.Replace(Container.Path, "NETNS"));
-        text = Mac().Replace(text, m => stableMacs.Contains(m.Value) ? m.Value : "MAC");
-        return CniJson.Canonical(text);
+        return CniJson.Canonical(NetnsSnapshot.MaskMacs(text, stableMacs));
     }
 
     public void Dispose() => Net.Dispose();
-
-    [GeneratedRegex("[0-9a-f]{2}(:[0-9a-f]{2}){5}")]
-    private static partial Regex Mac();
 }
 
 /// <summary>Debian's Go plugin (/usr/lib/cni, 1.1.1) and our applet of the same name, each in its own namespaces.</summary>
@@ -69,6 +65,24 @@ public sealed class GoAndOurs : IDisposable
     public PluginSide Go { get; }
     public PluginSide Ours { get; }
     public IReadOnlyList<PluginSide> Both => [Go, Ours];
+
+    /// <summary>One side's CHECK before and after its namespaces were broken on purpose.</summary>
+    public sealed record CheckRun(JsonElement Added, ProcessResult Healthy, ProcessResult Broken);
+
+    /// <summary>
+    /// On each side (Go first): ADD, CHECK with the result as prevResult, <paramref name="breakIt"/>, the same
+    /// CHECK again.
+    /// </summary>
+    public IReadOnlyList<CheckRun> CheckBeforeAndAfter(Func<PluginSide, string> conf, Action<PluginSide, JsonElement> breakIt) =>
+        Both.Select(side =>
+        {
+            var config = conf(side);
+            var added = CniAssert.Success(side.Run("ADD", config));
+            var check = CniJson.WithPrevResult(config, added.GetRawText());
+            var healthy = side.Run("CHECK", check);
+            breakIt(side, added);
+            return new CheckRun(added, healthy, side.Run("CHECK", check));
+        }).ToList();
 
     public void Dispose()
     {

@@ -48,6 +48,10 @@ public static partial class NetnsSnapshot
     /// <summary>The host end of a veth is named veth + 8 random hex digits by both implementations.</summary>
     public static string MaskNames(string text) => RandomVethName().Replace(text, "VETH");
 
+    /// <summary>MACs other than <paramref name="stableMacs"/> read as "MAC".</summary>
+    public static string MaskMacs(string text, IReadOnlyCollection<string> stableMacs) =>
+        Mac().Replace(text, m => stableMacs.Contains(m.Value) ? m.Value : "MAC");
+
     private static IEnumerable<string> Links(TestNetns ns, IReadOnlyCollection<string> stableMacs)
     {
         foreach (var link in IpJson(ns, "-d", "link", "show"))
@@ -120,6 +124,9 @@ public static partial class NetnsSnapshot
         string.Join(',', array.EnumerateArray().Select(f => f.GetString()!).Where(f => !CarrierFlags.Contains(f)));
 
     private static string Str(JsonElement e, string key) => e.TryGetProperty(key, out var v) ? v.ToString() : "-";
+
+    [GeneratedRegex("[0-9a-f]{2}(:[0-9a-f]{2}){5}")]
+    private static partial Regex Mac();
 
     [GeneratedRegex("veth[0-9a-f]{8}")]
     private static partial Regex RandomVethName();
