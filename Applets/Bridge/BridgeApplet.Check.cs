@@ -9,7 +9,7 @@ namespace CniBox.Applets.Bridge;
 public sealed partial class BridgeApplet
 {
     /// <summary>
-    /// Go's cmdCheck: IPAM CHECK; the prevResult's bridge exists, is a bridge, has its MAC and the configured
+    /// Go's cmdCheck: IPAM CHECK (L3 only); the prevResult's bridge exists, is a bridge, has its MAC and the configured
     /// promisc state; the container interface is a veth with its MAC; some host veth of the result is its peer
     /// with the bridge as master; the IPs and routes are in the container.
     /// </summary>
@@ -17,7 +17,8 @@ public sealed partial class BridgeApplet
     {
         var cfg = BridgeConfig.Parse(call.StdinData, call.Args);
         using var container = ContainerNetns.OpenRtnl(call.Netns);
-        _ipam.Check(call, cfg.IpamType);
+        // Go execs IPAM CHECK even for ipam {}, so its CHECK of an L2-only network always fails.
+        if (cfg.IsLayer3) _ipam.Check(call, cfg.IpamType);
         var prev = ResultChecks.RequirePrevResult(cfg.Config.Conf, "");
         var brMap = prev.Interfaces.LastOrDefault(i => i.Name == cfg.BridgeName) ?? new ResultInterface();
         var contMap = prev.Interfaces.LastOrDefault(i => i.Name == call.IfName && i.Sandbox == call.Netns && i.Name != cfg.BridgeName)

@@ -221,15 +221,6 @@ public class HostLocalDifferentialTests
             if (msg.StartsWith("ARGS: error parsing value of pair ") && msg.EndsWith(')')) msg = msg[..^1];
             return $"exit {r.ExitCode} {node["code"]}: {msg} {node["details"]}";
         }
-        return $"exit 0 {Sorted(node)!.ToJsonString()}";
+        return $"exit 0 {CniJson.Canonical(text)}";
     }
-
-    private static JsonNode? Sorted(JsonNode? node) => node switch
-    {
-        JsonObject o => new JsonObject(o.Where(p => !(p.Key == "dns" && p.Value is JsonObject { Count: 0 }))
-            .OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, Sorted(p.Value)))),
-        JsonArray a => new JsonArray(a.Select(Sorted).ToArray()),
-        null => null,
-        _ => JsonNode.Parse(node!.ToJsonString()),
-    };
 }
