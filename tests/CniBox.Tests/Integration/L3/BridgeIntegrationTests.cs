@@ -20,13 +20,6 @@ public class BridgeIntegrationTests
     [TearDown]
     public void Destroy() => _h.Dispose();
 
-    /// <summary>
-    /// Open product bug. When ADD creates the bridge (it did not exist) and then execs IPAM, the published applet
-    /// fails with "Arg_NullReferenceException" (code 999) from Enum.ToString in PluginExec.Run; replacing that
-    /// ToString only moves the crash (IndexOutOfRange in Environment's dictionary, then abort), so the heap is
-    /// corrupted earlier. It does not happen with a pre-existing bridge or with CNIBOX_LOG_LEVEL set. With the
-    /// bridge created beforehand every test below passes.
-    /// </summary>
     private static string Bridge => Binaries.Applet("bridge");
 
     private string Conf(string bridge, string version = "1.0.0", string subnets = "10.199.30.0/24", string extra = "",
