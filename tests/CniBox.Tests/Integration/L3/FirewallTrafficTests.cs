@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using CniBox.Tests.Support;
 
 namespace CniBox.Tests.Integration.L3;
@@ -6,7 +7,7 @@ namespace CniBox.Tests.Integration.L3;
 /// <summary>
 /// ipMasq and macspoofchk judged by the packets, with the applets run as a runtime runs them (process, env, stdin)
 /// inside the harness's host netns, which is the router: container --(applet)-- router (bridge or ptp veths,
-/// forwarding on; 10.199.121.1, fd99:0:121::1) --veth-- remote (10.199.121.2, fd99:0:121::2), reachable only
+/// forwarding on; 10.199.121.1, fd99:0:120:21::1) --veth-- remote (10.199.121.2, fd99:0:120:21::2), reachable only
 /// through the router. The remote counts the echo requests per source address with nft counters in its own
 /// namespace, which shows whether the router masqueraded. Packets only flow between namespaces created here.
 /// </summary>
@@ -14,7 +15,7 @@ namespace CniBox.Tests.Integration.L3;
 public sealed class FirewallTrafficTests
 {
     private const string RemoteV4 = "10.199.121.2", RouterV4 = "10.199.121.1";
-    private const string RemoteV6 = "fd99:0:121::2", RouterV6 = "fd99:0:121::1";
+    private const string RemoteV6 = "fd99:0:120:21::2", RouterV6 = "fd99:0:120:21::1";
 
     /// <summary>One address family of the layout: the container subnet (host-local), the router and remote ends.</summary>
     private sealed record Family(string ContainerSubnet, string Router, string Remote, string RouterRemoteLen);
@@ -117,47 +118,64 @@ public sealed class FirewallTrafficTests
         BridgeMasqueradeThenPlain("cbtfw120d", V4, V6);
 
     [Test]
-    public void Ptp_ipMasq_shows_the_router_address_to_the_remote_and_DEL_removes_the_rule()
+    public void Ptp_ipMasq_shows_the_router_addresses_to_the_remote_and_DEL_removes_the_rules()
     {
         var c = _h.Container("fwc");
-        WireRemote(V4);
-        var seen = new EchoCounter(_remote, RouterV4, "10.199.123.0/24");
-        var conf = NetHarness.Conf("ptp", "1.0.0", _h.HostLocal("10.199.123.0/24", "[{\"dst\":\"0.0.0.0/0\"}]"), ",\"ipMasq\":true");
+        Family[] families = [V4 with { ContainerSubnet = "10.199.123.0/24" }, V6 with { ContainerSubnet = "fd99:0:120:23::/64" }];
+        WireRemote(families);
+        var seen = new EchoCounter(_remote, [.. families.SelectMany(f => new[] { f.Router, f.ContainerSubnet })]);
+        var ipam = _h.HostLocal(string.Join(' ', families.Select(f => f.ContainerSubnet)), "[{\"dst\":\"0.0.0.0/0\"},{\"dst\":\"::/0\"}]");
+        var conf = NetHarness.Conf("ptp", "1.0.0", ipam, ",\"ipMasq\":true");
 
         CniAssert.Success(_h.Run(Ptp, "ADD", conf, c.Path, "cbt-fwptp"));
-        Assert.That(MasqRules(), Has.Count.EqualTo(1).And.All.Contain("id: cbt-fwptp"));
-        NsTraffic.Ping(c, RemoteV4, expectSuccess: true, "(masqueraded)");
-        Assert.That(seen.Count(RouterV4), Is.GreaterThan(0), "masqueraded: the remote saw the router's address");
-        Assert.That(seen.Count("10.199.123.0/24"), Is.Zero, "masqueraded: the container's address never arrived");
+        Assert.That(MasqRules(), Has.Count.EqualTo(2).And.All.Contain("id: cbt-fwptp"), "one rule per container address");
+        foreach (var f in families)
+        {
+            NsTraffic.Ping(c, f.Remote, expectSuccess: true, "(masqueraded)");
+            Assert.That(seen.Count(f.Router), Is.GreaterThan(0), $"masqueraded: the remote saw the router's {f.Router}");
+            Assert.That(seen.Count(f.ContainerSubnet), Is.Zero, "masqueraded: the container's address never arrived");
+        }
 
         CniAssert.SilentSuccess(_h.Run(Ptp, "DEL", conf, c.Path, "cbt-fwptp"));
-        Assert.That(MasqRules(), Is.Empty, "DEL removed the masquerade rule");
+        Assert.That(MasqRules(), Is.Empty, "DEL removed the masquerade rules");
     }
 
     [Test]
-    public void Bridge_iptables_backend_masquerades_and_DEL_removes_its_chains()
+    public void Bridge_iptables_backend_masquerades_both_families_and_DEL_removes_its_chains()
     {
         Assume.That(File.Exists("/usr/sbin/iptables") || File.Exists("/sbin/iptables"), "iptables is not installed (tests/deps.sh)");
         var c = _h.Container("fwc");
-        WireRemote(V4);
-        var seen = new EchoCounter(_remote, RouterV4, V4.ContainerSubnet);
-        var conf = BridgeConf("cbtfw121", V4.ContainerSubnet, ",\"isDefaultGateway\":true,\"ipMasq\":true,\"ipMasqBackend\":\"iptables\"");
-        string NatTable() => NsTraffic.Exec(_h.Host, "iptables-save", "-t", "nat");
+        Family[] families = [V4, V6];
+        WireRemote(families);
+        var seen = new EchoCounter(_remote, [.. families.SelectMany(f => new[] { f.Router, f.ContainerSubnet })]);
+        var conf = BridgeConf("cbtfw121", string.Join(' ', families.Select(f => f.ContainerSubnet)),
+            ",\"isDefaultGateway\":true,\"ipMasq\":true,\"ipMasqBackend\":\"iptables\"");
+        string NatTable(string save) => NsTraffic.Exec(_h.Host, save, "-t", "nat");
 
         var result = CniAssert.Success(_h.Run(Bridge, "ADD", conf, c.Path, "cbt-fwipt"));
-        string address = result.GetProperty("ips")[0].GetProperty("address").GetString()!.Split('/')[0];
-        string nat = NatTable();
-        Assert.That(nat, Does.Match(@"(?m)^:CNI-[0-9a-f]+ "), "a CNI-… chain");
-        Assert.That(nat, Does.Match($@"(?m)^-A POSTROUTING -s {address}/32 .*-j CNI-[0-9a-f]+"), "POSTROUTING feeds the chain");
-        Assert.That(nat, Does.Contain("-j MASQUERADE"));
+        var addresses = result.GetProperty("ips").EnumerateArray().Select(ip => ip.GetProperty("address").GetString()!).ToList();
+        foreach (var (save, address) in new[]
+                 { ("iptables-save", addresses.Single(a => !a.Contains(':'))), ("ip6tables-save", addresses.Single(a => a.Contains(':'))) })
+        {
+            string nat = NatTable(save);
+            string host = address.Split('/')[0] + (address.Contains(':') ? "/128" : "/32");
+            Assert.That(nat, Does.Match(@"(?m)^:CNI-[0-9a-f]+ "), $"{save}: a CNI-… chain");
+            Assert.That(nat, Does.Match($@"(?m)^-A POSTROUTING -s {Regex.Escape(host)} .*-j CNI-[0-9a-f]+"),
+                $"{save}: POSTROUTING feeds the chain");
+            Assert.That(nat, Does.Contain("-j MASQUERADE"), save);
+        }
         Assert.That(MasqRules(), Is.Empty, "the iptables backend leaves nf_tables' masquerade table alone");
 
-        NsTraffic.Ping(c, RemoteV4, expectSuccess: true, "(masqueraded by iptables)");
-        Assert.That(seen.Count(RouterV4), Is.GreaterThan(0), "masqueraded: the remote saw the router's address");
-        Assert.That(seen.Count(V4.ContainerSubnet), Is.Zero, "masqueraded: the container's address never arrived");
+        foreach (var f in families)
+        {
+            NsTraffic.Ping(c, f.Remote, expectSuccess: true, "(masqueraded by iptables)");
+            Assert.That(seen.Count(f.Router), Is.GreaterThan(0), $"masqueraded: the remote saw the router's {f.Router}");
+            Assert.That(seen.Count(f.ContainerSubnet), Is.Zero, "masqueraded: the container's address never arrived");
+        }
 
         CniAssert.SilentSuccess(_h.Run(Bridge, "DEL", conf, c.Path, "cbt-fwipt"));
-        Assert.That(NatTable(), Does.Not.Contain("CNI-"), "DEL removed the CNI-… chains and the POSTROUTING jump");
+        Assert.That(NatTable("iptables-save"), Does.Not.Contain("CNI-"), "DEL removed the IPv4 CNI-… chain and POSTROUTING jump");
+        Assert.That(NatTable("ip6tables-save"), Does.Not.Contain("CNI-"), "DEL removed the IPv6 CNI-… chain and POSTROUTING jump");
     }
 
     [Test]
