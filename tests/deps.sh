@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building, the demo and the tests need on a Debian machine (root). Quiet when all is present.
 set -euo pipefail
-packages=(iproute2 iputils-ping nftables strace jq file containernetworking-plugins hyperfine time linux-libc-dev)
+packages=(iproute2 iputils-ping nftables strace jq file containernetworking-plugins iptables hyperfine time linux-libc-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
