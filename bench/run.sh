@@ -4,6 +4,7 @@
 # wait4, no shell in the timed path). Prints one markdown table: median, min-max, ratio, `ip` floor, peak RSS.
 # Usage: bench/run.sh [RUNS] [SECTION]
 #   RUNS default 30; SECTION: all (default), loopback, host-local, bridge, ptp, ipmasq, cnitool
+#   BENCH_BASELINE=DIR: time DIR's plugins in place of /usr/lib/cni (A/B of two cnibox builds)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-30}
@@ -24,7 +25,8 @@ gcc -O2 -o "$work/spawn-many" bench/spawn-many.c
 mkdir "$work/bin"
 CNIBOX_BIN=out/cnibox ./symlinks.sh "$work/bin" >/dev/null
 ip netns add "$ns"
-go=/usr/lib/cni
+# BENCH_BASELINE=DIR puts another plugin dir (e.g. symlinks to an older cnibox) in the Go column: an A/B run.
+go=${BENCH_BASELINE:-/usr/lib/cni}
 ours=$work/bin
 ipcmd=$(command -v ip)
 # shellcheck source=bench/lib.sh
@@ -35,7 +37,8 @@ conf=$work/loopback.json
 echo '{"cniVersion":"1.0.0","name":"cbt-bench","type":"loopback"}' >"$conf"
 export CNI_CONTAINERID=bench CNI_NETNS=/var/run/netns/$ns CNI_IFNAME=lo CNI_PATH=$ours
 
-echo "cnibox $(out/cnibox --version) vs Debian containernetworking-plugins $(dpkg-query -W -f='${Version}' containernetworking-plugins)"
+if [ -n "${BENCH_BASELINE:-}" ]; then echo "A/B: cnibox $(out/cnibox --version) (cnibox column) vs $go (Go column)"
+else echo "cnibox $(out/cnibox --version) vs Debian containernetworking-plugins $(dpkg-query -W -f='${Version}' containernetworking-plugins)"; fi
 echo "$runs runs per cell, alternating; kernel $(uname -r), $(nproc) cores; times in ms: median (min-max); ip floor: median"
 echo
 echo "| operation                  | cnibox ms             | Go ms                 | ratio | ip floor | RSS KiB ours / Go |"
