@@ -1,14 +1,15 @@
 # L3 rows of bench/run.sh (sourced): bridge, ptp, bridge with ipMasq, cnitool. Everything runs inside the node
 # netns $node (plugins, PREPAREs, `ip` floors) against the container netns $cont; subnets 10.199.240-243.0/24.
 # Each timed run starts from the same state: PREPARE deletes the container's eth0 (and with it the host veth)
-# and the IPAM dataDir; for DEL and CHECK it then does an untimed ADD with the implementation about to be timed.
+# and the IPAM allocations (not the network's directory and lock file: a node has those after its first
+# container); for DEL and CHECK it then does an untimed ADD with the implementation about to be timed.
 
 mkdir -p "$work/floor"
 prevfile=$work/prev.json
 checkconf=$work/check.json
 # l3prepares PLUGIN CONF IPAMDIR [EXTRA-RESET]: sets $reset, $added and $checked for noderow's PREPARE.
 l3prepares() {
-  reset="ip -n $cont link del eth0 2>/dev/null; rm -rf $3${4:+; $4}"
+  reset="ip -n $cont link del eth0 2>/dev/null; rm -f $3/*/10.* $3/*/last_reserved_ip.*${4:+; $4}"
   added="$reset; CNI_COMMAND=ADD \$CNI_PATH/$1 <$2 >$prevfile"
   checked="$added && jq -c --slurpfile r $prevfile '. + {prevResult: \$r[0]}' $2 >$checkconf"
 }
@@ -85,7 +86,7 @@ if want cnitool; then
 {"cniVersion":"1.0.0","name":"cbtbench","plugins":[{"type":"bridge","bridge":"cbtbench0","isGateway":true,
  "ipam":{"type":"host-local","dataDir":"$work/l3ipam","ranges":[[{"subnet":"10.199.240.0/24"}]]}}]}
 JSON
-  reset="ip -n $cont link del eth0 2>/dev/null; rm -rf $work/l3ipam/* $work/cache/*"
+  reset="ip -n $cont link del eth0 2>/dev/null; rm -f $work/l3ipam/*/10.* $work/l3ipam/*/last_reserved_ip.*; rm -rf $work/cache/*"
   tool() { # LABEL VERB PREPARE
     NETCONFPATH=$work/net.d CNI_CACHE_DIR=$work/cache ip netns exec "$node" "$work/spawn-timer" "$runs" /dev/null "$3" \
       CNI_PATH="$ours" "$ours/cnitool" "$2" cbtbench "/var/run/netns/$cont" ::: \

@@ -5,13 +5,15 @@
 # Usage: bench/run.sh [RUNS] [SECTION]
 #   RUNS default 30; SECTION: all (default), loopback, host-local, bridge, ptp, ipmasq, cnitool
 #   BENCH_BASELINE=DIR: time DIR's plugins in place of /usr/lib/cni (A/B of two cnibox builds)
+#   CNIBOX_BIN=FILE: the cnibox binary to time (default out/cnibox)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-30}
 section=${2:-all}
 [ "$(id -u)" -eq 0 ] || { echo "bench/run.sh: run as root (it creates network namespaces)" >&2; exit 1; }
 bash tests/deps.sh
-[ -x out/cnibox ] || bash tests/publish.sh
+cnibox=${CNIBOX_BIN:-out/cnibox}
+[ -n "${CNIBOX_BIN:-}" ] || [ -x out/cnibox ] || bash tests/publish.sh
 work=$(mktemp -d /tmp/cnibox-bench.XXXXXX)
 ns="cbt-bench-$$" node="cbt-bench-node-$$" cont="cbt-bench-c-$$"
 cleanup() {
@@ -23,7 +25,7 @@ trap 'exit 130' INT TERM
 gcc -O2 -o "$work/spawn-timer" bench/spawn-timer.c
 gcc -O2 -o "$work/spawn-many" bench/spawn-many.c
 mkdir "$work/bin"
-CNIBOX_BIN=out/cnibox ./symlinks.sh "$work/bin" >/dev/null
+CNIBOX_BIN=$cnibox ./symlinks.sh "$work/bin" >/dev/null
 ip netns add "$ns"
 # BENCH_BASELINE=DIR puts another plugin dir (e.g. symlinks to an older cnibox) in the Go column: an A/B run.
 go=${BENCH_BASELINE:-/usr/lib/cni}
@@ -37,8 +39,8 @@ conf=$work/loopback.json
 echo '{"cniVersion":"1.0.0","name":"cbt-bench","type":"loopback"}' >"$conf"
 export CNI_CONTAINERID=bench CNI_NETNS=/var/run/netns/$ns CNI_IFNAME=lo CNI_PATH=$ours
 
-if [ -n "${BENCH_BASELINE:-}" ]; then echo "A/B: cnibox $(out/cnibox --version) (cnibox column) vs $go (Go column)"
-else echo "cnibox $(out/cnibox --version) vs Debian containernetworking-plugins $(dpkg-query -W -f='${Version}' containernetworking-plugins)"; fi
+if [ -n "${BENCH_BASELINE:-}" ]; then echo "A/B: cnibox $($cnibox --version) (cnibox column) vs $go (Go column)"
+else echo "cnibox $($cnibox --version) vs Debian containernetworking-plugins $(dpkg-query -W -f='${Version}' containernetworking-plugins)"; fi
 echo "$runs runs per cell, alternating; kernel $(uname -r), $(nproc) cores; times in ms: median (min-max); ip floor: median"
 echo
 echo "| operation                  | cnibox ms             | Go ms                 | ratio | ip floor | RSS KiB ours / Go |"
@@ -109,9 +111,9 @@ if want bridge || want ptp || want ipmasq || want cnitool; then
   source bench/l3.sh
 fi
 
-size=$(stat -c %s out/cnibox)
+size=$(stat -c %s "$cnibox")
 go_all=$(du -cb "$go"/* | tail -1 | cut -f1)
 echo
-echo "| binary size | cnibox $(awk -v s="$size" 'BEGIN{printf "%.2f MB", s/1e6}') ($(out/cnibox --list | wc -l) applets, one file) | Go $(awk -v s="$go_all" 'BEGIN{printf "%.2f MB", s/1e6}') ($(ls "$go" | wc -l) files) | ratio $(awk -v o="$size" -v g="$go_all" 'BEGIN{printf "%.2f", o/g}') |"
+echo "| binary size | cnibox $(awk -v s="$size" 'BEGIN{printf "%.2f MB", s/1e6}') ($($cnibox --list | wc -l) applets, one file) | Go $(awk -v s="$go_all" 'BEGIN{printf "%.2f MB", s/1e6}') ($(ls "$go" | wc -l) files) | ratio $(awk -v o="$size" -v g="$go_all" 'BEGIN{printf "%.2f", o/g}') |"
 echo
 echo "total elapsed: ${SECONDS}s"
