@@ -67,7 +67,7 @@ if want ipmasq; then
   mqconf=$work/ipmasq.json
   netconf "$mqconf" cbtbench-mq bridge 10.199.243.0/24 "$work/ipam-mq" '"bridge":"cbtbench2","isGateway":true,"ipMasq":true'
   l3prepares bridge "$mqconf" "$work/ipam-mq" "ip netns exec $node nft flush ruleset"
-  ip netns exec "$node" sh -c "export CNI_PATH=$go; $added"
+  ip netns exec "$node" sh -c "export CNI_PATH=$go; $added" || true  # fails where $go is a cnibox without ipMasq
   # Until cnibox's bridge does ipMasq, its untimed ADD fails: note it rather than abort the run.
   rm -f "$work/masq-add-failed"
   noderow "bridge ipMasq ADD" ADD "$mqconf" "$reset" bridge

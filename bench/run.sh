@@ -39,8 +39,8 @@ conf=$work/loopback.json
 echo '{"cniVersion":"1.0.0","name":"cbt-bench","type":"loopback"}' >"$conf"
 export CNI_CONTAINERID=bench CNI_NETNS=/var/run/netns/$ns CNI_IFNAME=lo CNI_PATH=$ours
 
-if [ -n "${BENCH_BASELINE:-}" ]; then echo "A/B: cnibox $($cnibox --version) (cnibox column) vs $go (Go column)"
-else echo "cnibox $($cnibox --version) vs Debian containernetworking-plugins $(dpkg-query -W -f='${Version}' containernetworking-plugins)"; fi
+if [ -n "${BENCH_BASELINE:-}" ]; then echo "A/B: cnibox $("$work/bin/cnibox" --version) (cnibox column) vs $go (Go column)"
+else echo "cnibox $("$work/bin/cnibox" --version) vs Debian containernetworking-plugins $(dpkg-query -W -f='${Version}' containernetworking-plugins)"; fi
 echo "$runs runs per cell, alternating; kernel $(uname -r), $(nproc) cores; times in ms: median (min-max); ip floor: median"
 echo
 echo "| operation                  | cnibox ms             | Go ms                 | ratio | ip floor | RSS KiB ours / Go |"
@@ -114,6 +114,6 @@ fi
 size=$(stat -c %s "$cnibox")
 go_all=$(du -cb "$go"/* | tail -1 | cut -f1)
 echo
-echo "| binary size | cnibox $(awk -v s="$size" 'BEGIN{printf "%.2f MB", s/1e6}') ($($cnibox --list | wc -l) applets, one file) | Go $(awk -v s="$go_all" 'BEGIN{printf "%.2f MB", s/1e6}') ($(ls "$go" | wc -l) files) | ratio $(awk -v o="$size" -v g="$go_all" 'BEGIN{printf "%.2f", o/g}') |"
+echo "| binary size | cnibox $(awk -v s="$size" 'BEGIN{printf "%.2f MB", s/1e6}') ($("$work/bin/cnibox" --list | wc -l) applets, one file) | Go $(awk -v s="$go_all" 'BEGIN{printf "%.2f MB", s/1e6}') ($(ls "$go" | wc -l) files) | ratio $(awk -v o="$size" -v g="$go_all" 'BEGIN{printf "%.2f", o/g}') |"
 echo
 echo "total elapsed: ${SECONDS}s"
