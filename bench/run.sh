@@ -1,61 +1,53 @@
 #!/usr/bin/env bash
-# Side-by-side benchmark of cnibox against Debian's Go plugins (/usr/lib/cni), run as root.
+# Side-by-side benchmark of cnibox against Debian's Go plugins (/usr/lib/cni), run as root. See bench/README.md.
 # Every row is measured in the same run for both, alternating execs (bench/spawn-timer.c: posix_spawn +
-# wait4, no shell in the timed path). Prints one markdown table: median, min, max, ratio, peak RSS.
-# Usage: bench/run.sh [RUNS] [SECTION]   (RUNS default 200; SECTION: all (default), loopback, host-local, cnitool)
+# wait4, no shell in the timed path). Prints one markdown table: median, min-max, ratio, `ip` floor, peak RSS.
+# Usage: bench/run.sh [RUNS] [SECTION]
+#   RUNS default 30; SECTION: all (default), loopback, host-local, bridge, ptp, ipmasq, cnitool
+#   BENCH_BASELINE=DIR: time DIR's plugins in place of /usr/lib/cni (A/B of two cnibox builds)
+#   CNIBOX_BIN=FILE: the cnibox binary to time (default out/cnibox)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=${1:-200}
+runs=${1:-30}
 section=${2:-all}
 [ "$(id -u)" -eq 0 ] || { echo "bench/run.sh: run as root (it creates network namespaces)" >&2; exit 1; }
 bash tests/deps.sh
-[ -x out/cnibox ] || bash tests/publish.sh
+cnibox=${CNIBOX_BIN:-out/cnibox}
+[ -n "${CNIBOX_BIN:-}" ] || [ -x out/cnibox ] || bash tests/publish.sh
 work=$(mktemp -d /tmp/cnibox-bench.XXXXXX)
-ns="cbt-bench-$$"
-cleanup() { ip netns del "$ns" 2>/dev/null || true; rm -rf "$work"; }
+ns="cbt-bench-$$" node="cbt-bench-node-$$" cont="cbt-bench-c-$$"
+cleanup() {
+  for n in "$ns" "$node" "$cont"; do ip netns del "$n" 2>/dev/null || true; done
+  rm -rf "$work"
+}
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 gcc -O2 -o "$work/spawn-timer" bench/spawn-timer.c
 gcc -O2 -o "$work/spawn-many" bench/spawn-many.c
 mkdir "$work/bin"
-CNIBOX_BIN=out/cnibox ./symlinks.sh "$work/bin" >/dev/null
+CNIBOX_BIN=$cnibox ./symlinks.sh "$work/bin" >/dev/null
 ip netns add "$ns"
-go=/usr/lib/cni
+# BENCH_BASELINE=DIR puts another plugin dir (e.g. symlinks to an older cnibox) in the Go column: an A/B run.
+go=${BENCH_BASELINE:-/usr/lib/cni}
 ours=$work/bin
-
-# row LABEL STDIN PREPARE PLUGIN: times $ours/PLUGIN and $go/PLUGIN with the current CNI_* env.
-row() {
-  local label=$1 input=$2 prepare=$3 plugin=$4
-  "$work/spawn-timer" "$runs" "$input" "$prepare" "$ours/$plugin" ::: "$go/$plugin" | summarize "$label"
-}
-
-summarize() { # LABEL, reading spawn-timer lines for index 0 (cnibox) and 1 (Go)
-  awk -v label="$1" '
-      { t[$1, ++n[$1]] = $2; if ($3 > rss[$1]) rss[$1] = $3; if ($4 != 0) bad[$1]++ }
-      function median(c,   i, j, k, a, tmp) {
-        k = n[c]; for (i = 1; i <= k; i++) a[i] = t[c, i]
-        for (i = 2; i <= k; i++) { tmp = a[i]; for (j = i - 1; j > 0 && a[j] > tmp; j--) a[j + 1] = a[j]; a[j + 1] = tmp }
-        lo[c] = a[1]; hi[c] = a[k]
-        return (k % 2) ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
-      }
-      END {
-        o = median(0); g = median(1)
-        flag = (bad[0] || bad[1]) ? sprintf(" (failed runs: %d/%d)", bad[0], bad[1]) : ""
-        printf "| %-24s | %5.2f (%5.2f-%5.2f) | %5.2f (%5.2f-%5.2f) | %5.2f | %9d / %9d |%s\n",
-          label, o / 1000, lo[0] / 1000, hi[0] / 1000, g / 1000, lo[1] / 1000, hi[1] / 1000, o / g, rss[0], rss[1], flag
-      }'
-}
+ipcmd=$(command -v ip)
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+want() { [ "$section" = all ] || [ "$section" = "$1" ]; }
 
 conf=$work/loopback.json
 echo '{"cniVersion":"1.0.0","name":"cbt-bench","type":"loopback"}' >"$conf"
 export CNI_CONTAINERID=bench CNI_NETNS=/var/run/netns/$ns CNI_IFNAME=lo CNI_PATH=$ours
 
-echo "cnibox $(out/cnibox --version) vs Debian containernetworking-plugins $(dpkg-query -W -f='${Version}' containernetworking-plugins)"
-echo "$runs runs per cell, alternating; kernel $(uname -r), $(nproc) cores; times in ms: median (min-max)"
+if [ -n "${BENCH_BASELINE:-}" ]; then echo "A/B: cnibox $("$work/bin/cnibox" --version) (cnibox column) vs $go (Go column)"
+else echo "cnibox $("$work/bin/cnibox" --version) vs Debian containernetworking-plugins $(dpkg-query -W -f='${Version}' containernetworking-plugins)"; fi
+echo "$runs runs per cell, alternating; kernel $(uname -r), $(nproc) cores; times in ms: median (min-max); ip floor: median"
 echo
-echo "| operation                | cnibox ms            | Go ms                | ratio | peak RSS KiB ours / Go |"
-echo "|--------------------------|----------------------|----------------------|-------|------------------------|"
-if [ "$section" = all ] || [ "$section" = loopback ]; then
-CNI_COMMAND=VERSION row "VERSION" /dev/null "" loopback
+echo "| operation                  | cnibox ms             | Go ms                 | ratio | ip floor | RSS KiB ours / Go |"
+echo "|----------------------------|-----------------------|-----------------------|-------|----------|-------------------|"
+if want loopback; then
+# The floor of VERSION is the exec of a do-nothing static-free binary: what any process start costs here.
+CNI_COMMAND=VERSION row "VERSION (floor: /bin/true)" /dev/null "" loopback /bin/true
 CNI_COMMAND=ADD row "loopback ADD" "$conf" "ip -n $ns link set lo down" loopback
 CNI_COMMAND=CHECK row "loopback CHECK" "$conf" "" loopback
 CNI_COMMAND=DEL row "loopback DEL" "$conf" "ip -n $ns link set lo up" loopback
@@ -63,12 +55,12 @@ fi
 
 # host-local: both implementations share one dataDir (the store format is the same), and PREPARE puts it back
 # into the same state before every timed run, so each ADD/DEL does exactly the same work.
-if [ "$section" = all ] || [ "$section" = host-local ]; then
+if want host-local; then
 hl=$work/host-local
 hlnet=cbt-bench-hl
 netdir=$hl/$hlnet
 hlconf=$work/host-local.json
-echo "{\"cniVersion\":\"1.0.0\",\"name\":\"$hlnet\",\"type\":\"bridge\",\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"$hl\",\"ranges\":[[{\"subnet\":\"10.199.0.0/16\"}]]}}" >"$hlconf"
+netconf "$hlconf" "$hlnet" bridge 10.199.0.0/16 "$hl"
 owner="printf 'bench\\r\\neth0' >"
 export CNI_IFNAME=eth0
 # Empty network: ADD takes 10.199.0.2 every time (no last_reserved_ip); DEL removes it.
@@ -76,7 +68,6 @@ CNI_COMMAND=ADD "$ours/host-local" <"$hlconf" >/dev/null
 CNI_COMMAND=ADD row "host-local ADD, empty" "$hlconf" "rm -f $netdir/10.199.0.2 $netdir/last_reserved_ip.0" host-local
 CNI_COMMAND=DEL row "host-local DEL, empty" "$hlconf" "$owner $netdir/10.199.0.2" host-local
 # 5,000 allocations (10.199.0.2-10.199.19.137, 64-hex container ids as Kubernetes uses), written as Go writes them.
-rm -f "$netdir"/10.250.*
 python3 - "$netdir" <<'PY'
 import hashlib, ipaddress, os, sys
 d = sys.argv[1]
@@ -107,34 +98,22 @@ declare -a bo bg
 for i in 1 2 3 4 5; do bo+=("$(burst "$ours/host-local")"); bg+=("$(burst "$go/host-local")"); done
 med() { printf '%s\n' "$@" | sort -n | sed -n 3p; }
 o=$(med "${bo[@]}"); g=$(med "${bg[@]}")
-printf "| %-24s | %5.1f                | %5.1f                | %5.2f | no duplicate IPs (200 distinct, 0 failed, both) |\n" \
+printf "| %-26s | %6.1f                | %6.1f                | %5.2f |          | no duplicate IPs (200 distinct, 0 failed, both) |\n" \
   "200 concurrent ADDs, wall" "$(awk -v v="$o" 'BEGIN{print v/1000}')" "$(awk -v v="$g" 'BEGIN{print v/1000}')" "$(awk -v o="$o" -v g="$g" 'BEGIN{print o/g}')"
 fi
 
-# cnitool add/del of a bridge+host-local list, run inside a throwaway node netns: cnibox's cnitool driving our
-# plugins vs the same cnitool driving Debian's Go plugins (CNI_PATH set through /usr/bin/env for both).
-if [ "$section" = all ] || [ "$section" = cnitool ]; then
-node="cbt-bench-node-$$" cont="cbt-bench-c-$$"
-ip netns add "$node"; ip netns add "$cont"
-trap 'ip netns del "$node" 2>/dev/null; ip netns del "$cont" 2>/dev/null; cleanup' EXIT
-mkdir -p "$work/net.d" "$work/l3ipam" "$work/cache"
-cat >"$work/net.d/10-bench.conflist" <<JSON
-{"cniVersion":"1.0.0","name":"cbtbench","plugins":[{"type":"bridge","bridge":"cbtbench0","isGateway":true,
- "ipam":{"type":"host-local","dataDir":"$work/l3ipam","ranges":[[{"subnet":"10.199.240.0/24"}]]}}]}
-JSON
-export NETCONFPATH=$work/net.d CNI_CACHE_DIR=$work/cache CNI_IFNAME=eth0
-reset="ip -n $cont link del eth0 2>/dev/null; rm -rf $work/l3ipam/* $work/cache/*"
-added="$reset; CNI_PATH=$ours $ours/cnitool add cbtbench /var/run/netns/$cont >/dev/null"
-l3row() { # LABEL VERB PREPARE
-  ip netns exec "$node" "$work/spawn-timer" "$runs" /dev/null "$3" \
-    /usr/bin/env CNI_PATH="$ours" "$ours/cnitool" "$2" cbtbench "/var/run/netns/$cont" ::: \
-    /usr/bin/env CNI_PATH="$go" "$ours/cnitool" "$2" cbtbench "/var/run/netns/$cont" | summarize "$1"
-}
-l3row "cnitool add bridge+h-l" add "$reset"
-l3row "cnitool del bridge+h-l" del "$added"
+# Everything that touches links, addresses, routes or netfilter runs inside a throwaway host-like node netns.
+if want bridge || want ptp || want ipmasq || want cnitool; then
+  ip netns add "$node"; ip netns add "$cont"
+  ip -n "$node" link set lo up
+  export CNI_NETNS=/var/run/netns/$cont CNI_IFNAME=eth0
+  # shellcheck source=bench/l3.sh
+  source bench/l3.sh
 fi
 
-size=$(stat -c %s out/cnibox)
+size=$(stat -c %s "$cnibox")
 go_all=$(du -cb "$go"/* | tail -1 | cut -f1)
 echo
-echo "| binary size | cnibox $(awk -v s="$size" 'BEGIN{printf "%.2f MB", s/1e6}') ($(out/cnibox --list | wc -l) applets, one file) | Go $(awk -v s="$go_all" 'BEGIN{printf "%.2f MB", s/1e6}') ($(ls "$go" | wc -l) files) | ratio $(awk -v o="$size" -v g="$go_all" 'BEGIN{printf "%.2f", o/g}') |"
+echo "| binary size | cnibox $(awk -v s="$size" 'BEGIN{printf "%.2f MB", s/1e6}') ($("$work/bin/cnibox" --list | wc -l) applets, one file) | Go $(awk -v s="$go_all" 'BEGIN{printf "%.2f MB", s/1e6}') ($(ls "$go" | wc -l) files) | ratio $(awk -v o="$size" -v g="$go_all" 'BEGIN{printf "%.2f", o/g}') |"
+echo
+echo "total elapsed: ${SECONDS}s"

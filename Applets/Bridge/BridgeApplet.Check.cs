@@ -56,8 +56,7 @@ public sealed partial class BridgeApplet
         if (!vethFound)
             throw Fail($"CNI veth created for bridge {cfg.BridgeName} was not found");
 
-        ResultChecks.InterfaceIps(container, call.IfName, prev.Ips);
-        ResultChecks.Routes(container, prev.Routes);
+        ResultChecks.Container(container, cont, prev.Ips, prev.Routes);
     }
 
     /// <summary>validateInterface: the name is set, the link exists, and the sandbox is as expected.</summary>

@@ -18,27 +18,40 @@ public static class ResultChecks
             ? throw new CniException(ErrorCode.Internal, $"{prefix}Required prevResult missing")
             : conf.ParsePrevResult()!;
 
-    /// <summary>Every address is on the interface and a main-table route to its subnet exists.</summary>
-    public static void InterfaceIps(RtnlHandle container, string ifName, IEnumerable<IpConfig> ips)
+    /// <summary>
+    /// The container half of CHECK: <see cref="InterfaceIps"/>, then <see cref="Routes"/>, reading the main table
+    /// once per family for both (the caller has just looked up <paramref name="link"/>).
+    /// </summary>
+    public static void Container(RtnlHandle container, LinkInfo link, IEnumerable<IpConfig> ips, IEnumerable<ResultRoute> routes)
     {
-        LinkInfo? link = null;
+        var tables = new Dictionary<AddressFamily, IReadOnlyList<RouteSpec>>();
+        IReadOnlyList<RouteSpec> MainRoutes(AddressFamily family) =>
+            tables.TryGetValue(family, out var list) ? list : tables[family] = container.ListRoutes(family, MainTable);
+        InterfaceIps(container, link, ips, MainRoutes);
+        Routes(routes, MainRoutes);
+    }
+
+    /// <summary>Every address is on the interface and a main-table route to its subnet exists.</summary>
+    private static void InterfaceIps(RtnlHandle container, LinkInfo link, IEnumerable<IpConfig> ips,
+        Func<AddressFamily, IReadOnlyList<RouteSpec>> mainRoutes)
+    {
+        var ifName = link.Name;
         List<AddrInfo>? addresses = null;
         foreach (var ipc in ips)
         {
-            link ??= container.GetLink(ifName) ?? throw new CniException(ErrorCode.Internal, $"Cannot find container link {ifName}");
             addresses ??= container.DumpAddresses(AddressFamily.Unspecified, link.Index).ToList();
             var want = Addresses.ParseCidr(ipc.Address, "IP address");
             var wantIp = want.Address.ToIp();
             if (!addresses.Any(a => a.Address.Equals(wantIp) && a.PrefixLength == want.FamilyPrefix))
                 throw new CniException(ErrorCode.Internal, $"Failed to match addr {ipc.Address} on interface {ifName}");
             var subnet = want.ToPrefix();
-            if (!container.ListRoutes(subnet.BaseAddress.AddressFamily, MainTable).Any(r => Equals(r.Destination, subnet)))
+            if (!mainRoutes(subnet.BaseAddress.AddressFamily).Any(r => Equals(r.Destination, subnet)))
                 throw new CniException(ErrorCode.Internal, $"Failed to find Gateway {ipc.Gateway ?? "<nil>"} for interface {ifName}");
         }
     }
 
     /// <summary>Every result route is in the main table: same destination and, unless it is a default route, same gateway.</summary>
-    public static void Routes(RtnlHandle container, IEnumerable<ResultRoute> routes)
+    private static void Routes(IEnumerable<ResultRoute> routes, Func<AddressFamily, IReadOnlyList<RouteSpec>> mainRoutes)
     {
         foreach (var route in routes)
         {
@@ -47,7 +60,7 @@ public static class ResultChecks
             var family = dst.Address.IsV4 ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6;
             var isDefault = dst.FamilyPrefix == 0;
             var want = isDefault ? (IPNetwork?)null : dst.ToPrefix();
-            var found = container.ListRoutes(family, MainTable).Any(r =>
+            var found = mainRoutes(family).Any(r =>
                 Equals(r.Destination, want)
                 && (isDefault || gw is null || gw.Equals(r.Gateway) || (r.Multipath?.Any(h => gw.Equals(h.Gateway)) ?? false)));
             if (!found)

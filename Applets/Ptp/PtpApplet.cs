@@ -93,8 +93,7 @@ public sealed class PtpApplet(IIpamInvoker? ipam = null) : CniPlugin
             throw new CniException(ErrorCode.Internal, $"Error: Container interface {link.Name} not of type veth/p2p");
         if (!string.IsNullOrEmpty(cont.Mac) && cont.Mac != link.Mac)
             throw new CniException(ErrorCode.Internal, $"ptp: Interface {cont.Name} Mac {cont.Mac} doesn't match container Mac: {link.Mac}");
-        ResultChecks.InterfaceIps(container, call.IfName, prev.Ips);
-        ResultChecks.Routes(container, prev.Routes);
+        ResultChecks.Container(container, link, prev.Ips, prev.Routes);
     }
 
     protected override void Gc(PluginCall call)

@@ -6,8 +6,10 @@ namespace CniBox.Ipam.HostLocal;
 /// <summary>
 /// The Go plugin's directory, byte for byte: <c>&lt;dataDir&gt;/&lt;net&gt;/</c> (0755) holding one file per IP
 /// named by its text with <c>cid\r\nifname</c> (0600, no newline), <c>last_reserved_ip.&lt;set&gt;</c> and
-/// <c>lock</c> (0750, flock). A reservation is written to a temp file, fsynced and hard-linked to the IP's
-/// name, so the name never exists without its owner line; link(2) failing with EEXIST means "taken".
+/// <c>lock</c> (0750, flock). A reservation is written to a temp file and hard-linked to the IP's name, so
+/// the name never exists without its owner line; link(2) failing with EEXIST means "taken". Like the Go
+/// plugin, nothing is fsynced: a power loss may lose the newest reservations or leave an IP file without its
+/// owner line, but it also ends every container they were made for, and GC frees owner-less files.
 /// </summary>
 public sealed class DiskStore : IStore
 {
@@ -20,7 +22,6 @@ public sealed class DiskStore : IStore
     private string? _pendingTemp;
     private OwnerIndex? _index;
     private Attachment _pendingOwner;
-    private bool _dirty;
 
     private DiskStore(string path, FdHandle dir, FdHandle lockFd) => (Path, _dir, _lock) = (path, dir, lockFd);
 
@@ -76,7 +77,7 @@ public sealed class DiskStore : IStore
         var owner = new Attachment(containerId.Trim(), ifName);
         if (_pendingTemp is not null && _pendingOwner != owner) DropPendingTemp();
         // A candidate that turns out taken leaves the temp file for the next candidate.
-        _pendingTemp ??= WriteTemp(OwnerKey(owner.ContainerId, ifName), sync: true);
+        _pendingTemp ??= WriteTemp(OwnerKey(owner.ContainerId, ifName));
         _pendingOwner = owner;
         var name = ip.ToString();
         if (LibC.LinkAt(_dir.Fd, _pendingTemp, _dir.Fd, name, 0) != 0)
@@ -85,9 +86,8 @@ public sealed class DiskStore : IStore
             if (errno == LibC.EEXIST) return false;
             throw Fail("link", name, errno);
         }
-        _dirty = true;
         DropPendingTemp();
-        var lastTemp = WriteTemp(name, sync: false);
+        var lastTemp = WriteTemp(name);
         if (LibC.RenameAt(_dir.Fd, lastTemp, _dir.Fd, LastReservedPrefix + rangeSetIndex) != 0)
         {
             var errno = LibC.Errno;
@@ -163,16 +163,9 @@ public sealed class DiskStore : IStore
     {
         using (Lock())
         {
-            var name = WriteTemp("probe\r\nprobe", sync: false);
+            var name = WriteTemp("probe\r\nprobe");
             LibC.UnlinkAt(_dir.Fd, name, 0);
         }
-    }
-
-    public void Flush()
-    {
-        if (!_dirty) return;
-        if (LibC.FSync(_dir.Fd) != 0) throw Fail("fsync", ".", LibC.Errno);
-        _dirty = false;
     }
 
     public void Dispose()
@@ -310,7 +303,7 @@ public sealed class DiskStore : IStore
     }
 
     /// <summary>Creates a fresh 0600 temp file holding <paramref name="content"/> and returns its name.</summary>
-    private unsafe string WriteTemp(string content, bool sync)
+    private unsafe string WriteTemp(string content)
     {
         var name = $"{TempPrefix}{Environment.ProcessId:x}-{Random.Shared.NextInt64():x16}";
         var fd = LibC.OpenAt(_dir.Fd, name, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_CLOEXEC, 0b110_000_000);
@@ -329,7 +322,6 @@ public sealed class DiskStore : IStore
                     done += (int)n;
                 }
             }
-            if (sync && LibC.FSync(fd) != 0) throw Fail("fsync", name, LibC.Errno);
         }
         catch
         {

@@ -55,7 +55,6 @@ public sealed class HostLocalIpam(HostLocalConfig config, IStore store)
                 throw;
             }
         }
-        store.Flush();
         result.Routes = config.Routes.ToList();
         return result;
     }
@@ -64,7 +63,6 @@ public sealed class HostLocalIpam(HostLocalConfig config, IStore store)
     public void Del(string containerId, string ifName)
     {
         using (store.Lock()) store.Release(containerId, ifName);
-        store.Flush();
     }
 
     /// <summary>Go's CHECK: some allocation of the container must still exist.</summary>
@@ -80,7 +78,6 @@ public sealed class HostLocalIpam(HostLocalConfig config, IStore store)
     {
         int released;
         using (store.Lock()) released = store.ReleaseAllExcept(valid);
-        store.Flush();
         return released;
     }
 

@@ -4,8 +4,8 @@ namespace CniBox.Ipam.HostLocal;
 public readonly record struct Attachment(string ContainerId, string IfName);
 
 /// <summary>
-/// host-local's allocation state for one network. Every member except <see cref="Lock"/> and
-/// <see cref="Flush"/> must be called while holding the lock.
+/// host-local's allocation state for one network. Every member except <see cref="Lock"/> must be called
+/// while holding the lock.
 /// </summary>
 public interface IStore : IDisposable
 {
@@ -38,7 +38,4 @@ public interface IStore : IDisposable
 
     /// <summary>Every allocated IP.</summary>
     IReadOnlyCollection<IpAddr> Allocated();
-
-    /// <summary>Makes the reservations made so far durable; call before reporting them to the runtime.</summary>
-    void Flush();
 }

@@ -12,8 +12,8 @@ internal sealed class FdHandle : SafeHandle
 }
 
 /// <summary>
-/// The few libc calls the disk store needs that .NET does not expose (openat/linkat/flock/fsync on a
-/// directory). The library name must stay "libc.so.6": the csproj binds exactly that name at link time.
+/// The few libc calls the disk store needs that .NET does not expose (openat/linkat relative to a directory fd,
+/// flock). The library name must stay "libc.so.6": the csproj binds exactly that name at link time.
 /// </summary>
 internal static partial class LibC
 {
@@ -50,9 +50,6 @@ internal static partial class LibC
 
     [LibraryImport(Libc, EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
-
-    [LibraryImport(Libc, EntryPoint = "fsync", SetLastError = true)]
-    public static partial int FSync(int fd);
 
     [LibraryImport(Libc, EntryPoint = "flock", SetLastError = true)]
     public static partial int Flock(int fd, int operation);

@@ -8,9 +8,11 @@ using static CniBox.Netlink.Constants.Rtm;
 namespace CniBox.Netlink.Route;
 
 /// <summary>
-/// Waiting for kernel state without sleeps: a second socket joins the multicast group first, then the
-/// state is read, then each notification about the link triggers a fresh read until the state is reached.
-/// Joining before reading means no change can slip between the read and the wait.
+/// Waiting for kernel state without sleeps: the state is read once, and only when it is not reached yet
+/// does a second socket join the multicast group, then the state is read again, then each notification
+/// about the link triggers a fresh read until the state is reached. Joining before that second read means
+/// no change can slip between the read and the wait; the first read spares the event socket (a setns
+/// round, socket, bind, join) in the usual case where the state is already there.
 /// </summary>
 public sealed partial class RtnlHandle
 {
@@ -23,6 +25,9 @@ public sealed partial class RtnlHandle
     public LinkInfo WaitForOperUp(int index, TimeSpan timeout)
     {
         string operation = $"wait for #{index} oper up";
+        LinkInfo first = GetLink(index) ?? throw new NetlinkException(ENODEV, operation, "link does not exist");
+        if (first.OperState == OperState.Up)
+            return first;
         using NetlinkSocket events = NetlinkSocket.OpenIn(Namespace);
         events.AddMembership(RTNLGRP_LINK);
         long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
@@ -47,19 +52,14 @@ public sealed partial class RtnlHandle
     public void WaitForDad(int index, TimeSpan timeout)
     {
         string operation = $"wait for DAD on #{index}";
+        if (FindTentative(index) is null)
+            return;
         using NetlinkSocket events = NetlinkSocket.OpenIn(Namespace);
         events.AddMembership(RTNLGRP_IPV6_IFADDR);
         long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
         while (true)
         {
-            AddrInfo? tentative = null;
-            foreach (AddrInfo a in DumpAddresses(AddressFamily.InterNetworkV6, index))
-            {
-                if ((a.Flags & IFA_F_DADFAILED) != 0)
-                    throw new DadFailedException(index, a.Address);
-                if ((a.Flags & IFA_F_TENTATIVE) != 0)
-                    tentative ??= a;
-            }
+            AddrInfo? tentative = FindTentative(index);
             if (tentative is null)
                 return;
             if (!WaitForEvent(events, deadline, operation, (in NetlinkMessage m) =>
@@ -67,6 +67,20 @@ public sealed partial class RtnlHandle
                 throw new TimeoutException(
                     $"link #{index} still has tentative address {tentative.Address} after {timeout.TotalMilliseconds:0} ms");
         }
+    }
+
+    /// <summary>The first IPv6 address of the link still doing DAD, or null; DADFAILED on any throws.</summary>
+    private AddrInfo? FindTentative(int index)
+    {
+        AddrInfo? tentative = null;
+        foreach (AddrInfo a in DumpAddresses(AddressFamily.InterNetworkV6, index))
+        {
+            if ((a.Flags & IFA_F_DADFAILED) != 0)
+                throw new DadFailedException(index, a.Address);
+            if ((a.Flags & IFA_F_TENTATIVE) != 0)
+                tentative ??= a;
+        }
+        return tentative;
     }
 
     private delegate bool EventFilter(in NetlinkMessage message);

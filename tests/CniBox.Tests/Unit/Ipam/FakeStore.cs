@@ -10,7 +10,6 @@ public sealed class FakeStore : IStore
     public Dictionary<int, string> LastReserved { get; } = [];
     public int Locks { get; private set; }
     public bool Locked { get; private set; }
-    public int Flushes { get; private set; }
 
     public IDisposable Lock()
     {
@@ -55,7 +54,6 @@ public sealed class FakeStore : IStore
 
     public IReadOnlyCollection<IpAddr> Allocated() => Owners.Keys.Select(IpAddr.Parse).ToList();
 
-    public void Flush() => Flushes++;
 
     public void Dispose()
     {

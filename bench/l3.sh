@@ -1,0 +1,97 @@
+# L3 rows of bench/run.sh (sourced): bridge, ptp, bridge with ipMasq, cnitool. Everything runs inside the node
+# netns $node (plugins, PREPAREs, `ip` floors) against the container netns $cont; subnets 10.199.240-243.0/24.
+# Each timed run starts from the same state: PREPARE deletes the container's eth0 (and with it the host veth)
+# and the IPAM allocations (not the network's directory and lock file: a node has those after its first
+# container); for DEL and CHECK it then does an untimed ADD with the implementation about to be timed.
+
+mkdir -p "$work/floor"
+prevfile=$work/prev.json
+checkconf=$work/check.json
+# l3prepares PLUGIN CONF IPAMDIR [EXTRA-RESET]: sets $reset, $added and $checked for noderow's PREPARE.
+l3prepares() {
+  reset="ip -n $cont link del eth0 2>/dev/null; rm -f $3/*/10.* $3/*/last_reserved_ip.*${4:+; $4}"
+  added="$reset; CNI_COMMAND=ADD \$CNI_PATH/$1 <$2 >$prevfile"
+  checked="$added && jq -c --slurpfile r $prevfile '. + {prevResult: \$r[0]}' $2 >$checkconf"
+}
+
+# The floor: the links, addresses and routes the plugin's ADD leaves behind, made by one `ip -batch` process in
+# the container netns and one in the node netns (iproute2 has no per-line netns). No sysctls, no IPAM.
+# floor PLUGIN CONTAINER-BATCH NODE-BATCH: writes the batches and $work/floor/PLUGIN (the untimed floor ADD).
+floor() {
+  printf '%s\n' "$2" >"$work/floor/$1.c"
+  printf '%s\n' "$3" >"$work/floor/$1.n"
+  printf '#!/bin/sh\n%s -n %s -batch %s && %s -batch %s\n' "$ipcmd" "$cont" "$work/floor/$1.c" "$ipcmd" "$work/floor/$1.n" >"$work/floor/$1"
+  chmod +x "$work/floor/$1"
+  flooradd=("$ipcmd" -n "$cont" -batch "$work/floor/$1.c" +++ "$ipcmd" -batch "$work/floor/$1.n")
+}
+floordel=("$ipcmd" -n "$cont" link del eth0)
+vethpeer="link add eth0 type veth peer name cbtfloor0 netns $node"
+
+if want bridge; then
+  brconf=$work/bridge.json
+  netconf "$brconf" cbtbench-br bridge 10.199.241.0/24 "$work/ipam-br" '"bridge":"cbtbench1","isGateway":true'
+  l3prepares bridge "$brconf" "$work/ipam-br"
+  # One untimed ADD makes the bridge and its gateway address, which every timed ADD then finds in place.
+  ip netns exec "$node" sh -c "export CNI_PATH=$go; $added"
+  floor bridge "$vethpeer
+addr add 10.199.241.2/24 dev eth0
+link set eth0 up
+route add default via 10.199.241.1 dev eth0" "link set cbtfloor0 master cbtbench1
+link set cbtfloor0 up"
+  noderow "bridge+host-local ADD" ADD "$brconf" "$reset" bridge "${flooradd[@]}"
+  noderow "bridge+host-local CHECK" CHECK "$checkconf" "$checked" bridge
+  noderow "bridge+host-local DEL" DEL "$brconf" "$added" bridge "${floordel[@]}"
+fi
+
+if want ptp; then
+  ptpconf=$work/ptp.json
+  netconf "$ptpconf" cbtbench-ptp ptp 10.199.242.0/24 "$work/ipam-ptp"
+  l3prepares ptp "$ptpconf" "$work/ipam-ptp"
+  floor ptp "$vethpeer
+addr add 10.199.242.2/24 dev eth0
+link set eth0 up
+route del 10.199.242.0/24 dev eth0
+route add 10.199.242.1/32 dev eth0 scope link src 10.199.242.2
+route add 10.199.242.0/24 via 10.199.242.1 dev eth0 src 10.199.242.2" "link set cbtfloor0 up
+addr add 10.199.242.1/32 dev cbtfloor0
+route add 10.199.242.2/32 dev cbtfloor0 scope link"
+  noderow "ptp+host-local ADD" ADD "$ptpconf" "$reset" ptp "${flooradd[@]}"
+  noderow "ptp+host-local CHECK" CHECK "$checkconf" "$checked" ptp
+  noderow "ptp+host-local DEL" DEL "$ptpconf" "$added" ptp "${floordel[@]}"
+fi
+
+# ipMasq: Go 1.1.1 masquerades with iptables (iptables-nft here: tables ip nat / ip filter), cnibox with
+# nf_tables over netlink (table inet cni_plugins_masquerade). PREPARE flushes the node netns's whole ruleset,
+# which removes both, so each ADD starts from no rules and each DEL finds exactly its own ADD's rules.
+if want ipmasq; then
+  mqconf=$work/ipmasq.json
+  netconf "$mqconf" cbtbench-mq bridge 10.199.243.0/24 "$work/ipam-mq" '"bridge":"cbtbench2","isGateway":true,"ipMasq":true'
+  l3prepares bridge "$mqconf" "$work/ipam-mq" "ip netns exec $node nft flush ruleset"
+  ip netns exec "$node" sh -c "export CNI_PATH=$go; $added" || true  # fails where $go is a cnibox without ipMasq
+  # Until cnibox's bridge does ipMasq, its untimed ADD fails: note it rather than abort the run.
+  rm -f "$work/masq-add-failed"
+  noderow "bridge ipMasq ADD" ADD "$mqconf" "$reset" bridge
+  line=$(noderow "bridge ipMasq DEL" DEL "$mqconf" \
+    "$reset; CNI_COMMAND=ADD \$CNI_PATH/bridge <$mqconf >/dev/null || echo \$BENCH_I >>$work/masq-add-failed" bridge)
+  [ ! -e "$work/masq-add-failed" ] ||
+    line="$line **untimed ADD before DEL failed: ours $(grep -cx 0 "$work/masq-add-failed" || :), Go $(grep -cx 1 "$work/masq-add-failed" || :)**"
+  echo "$line"
+fi
+
+# cnitool add/del of a bridge+host-local list: cnibox's cnitool driving our plugins vs the same cnitool driving
+# Debian's Go plugins (CNI_PATH per command; the PREPARE's untimed add uses the same CNI_PATH).
+if want cnitool; then
+  mkdir -p "$work/net.d" "$work/l3ipam" "$work/cache"
+  cat >"$work/net.d/10-bench.conflist" <<JSON
+{"cniVersion":"1.0.0","name":"cbtbench","plugins":[{"type":"bridge","bridge":"cbtbench0","isGateway":true,
+ "ipam":{"type":"host-local","dataDir":"$work/l3ipam","ranges":[[{"subnet":"10.199.240.0/24"}]]}}]}
+JSON
+  reset="ip -n $cont link del eth0 2>/dev/null; rm -f $work/l3ipam/*/10.* $work/l3ipam/*/last_reserved_ip.*; rm -rf $work/cache/*"
+  tool() { # LABEL VERB PREPARE
+    NETCONFPATH=$work/net.d CNI_CACHE_DIR=$work/cache ip netns exec "$node" "$work/spawn-timer" "$runs" /dev/null "$3" \
+      CNI_PATH="$ours" "$ours/cnitool" "$2" cbtbench "/var/run/netns/$cont" ::: \
+      CNI_PATH="$go" "$ours/cnitool" "$2" cbtbench "/var/run/netns/$cont" | summarize "$1"
+  }
+  tool "cnitool add bridge+h-l" add "$reset"
+  tool "cnitool del bridge+h-l" del "$reset; $ours/cnitool add cbtbench /var/run/netns/$cont >/dev/null"
+fi
