@@ -81,9 +81,8 @@ public sealed partial class BridgeApplet(IIpamInvoker? ipam = null) : CniPlugin
     {
         var cfg = BridgeConfig.Parse(call.StdinData, call.Args);
         // Empty or vanished netns: nothing to delete in it, but the IP is still released.
-        var removed = Veth.DeleteContainerLink(call.Netns, call.IfName);
-        if (removed is { Count: > 0 })
-            call.Log.Debug("deleted {IfName} with {Addresses}", call.IfName, string.Join(", ", removed));
+        if (Veth.DeleteContainerLink(call.Netns, call.IfName))
+            call.Log.Debug("deleted {IfName}", call.IfName);
         if (cfg.IsLayer3) _ipam.Del(call, cfg.IpamType);
         // Needs neither the netns nor the addresses, so it also runs when CNI_NETNS is empty (Go leaks here, #810).
         BridgeFirewall.Teardown(cfg, call);

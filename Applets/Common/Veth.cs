@@ -62,25 +62,24 @@ public static class Veth
     }
 
     /// <summary>
-    /// DEL: deletes <paramref name="ifName"/> in the container and returns its global-unicast addresses. A
-    /// missing link is success (empty list); an empty or vanished netns path gives null.
+    /// DEL's half: one RTM_DELLINK by name in the container (the host peer goes with it). False when there was nothing
+    /// to delete: no netns, a vanished netns, or no such link. Go first lists the link's addresses for its
+    /// iptables-only masquerade teardown; ours needs none, so that dump and the lookup are gone.
     /// </summary>
-    public static IReadOnlyList<AddrInfo>? DeleteContainerLink(string netns, string ifName)
+    public static bool DeleteContainerLink(string netns, string ifName)
     {
-        if (netns.Length == 0) return null;
+        if (netns.Length == 0) return false;
         using var rtnl = ContainerNetns.TryOpenRtnl(netns);
-        if (rtnl is null) return null;
-        if (rtnl.GetLink(ifName) is not { } link) return [];
-        var addresses = rtnl.DumpAddresses(AddressFamily.Unspecified, link.Index)
-            .Where(a => Addresses.IsGlobalUnicast(a.Address)).ToList();
+        if (rtnl is null) return false;
         try
         {
-            rtnl.DeleteLink(link.Index);
+            rtnl.DeleteLink(ifName);
+            return true;
         }
         catch (NetlinkException e) when (e.IsNotFound)
         {
+            return false;
         }
-        return addresses;
     }
 
     private static void TryWrite(string key, string value, ILogger log)

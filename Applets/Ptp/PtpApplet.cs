@@ -69,9 +69,8 @@ public sealed class PtpApplet(IIpamInvoker? ipam = null) : CniPlugin
         cfg.RequireIpam();
         // The Go plugin's order: release the IP first, so a broken netns never keeps it allocated.
         _ipam.Del(call, cfg.IpamType);
-        var removed = Veth.DeleteContainerLink(call.Netns, call.IfName);
-        if (removed is { Count: > 0 })
-            call.Log.Debug("deleted {IfName} with {Addresses}", call.IfName, string.Join(", ", removed));
+        if (Veth.DeleteContainerLink(call.Netns, call.IfName))
+            call.Log.Debug("deleted {IfName}", call.IfName);
         // Go tears down only when it found addresses on the link; ours needs none, so an empty netns is covered too.
         if (cfg.IpMasq.Enabled)
             IpMasquerade.Teardown(cfg.Config.NetworkName, call.IfName, call.ContainerId);
