@@ -102,6 +102,30 @@ public sealed class IpMasqPluginTests
         Assert.That(NftJsonMasqRules().Select(r => r.Comment), Is.EquivalentTo(expected));
     }
 
+    [Test]
+    public void ConcurrentAddsAndDelsOfOneNetworkLoseNoRule()
+    {
+        var c = _h.Container("mqc");
+        var conf = BridgeConf(extra: ",\"macspoofchk\":true");
+        const int n = 16;
+        void All(string verb) => Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = n }, i =>
+        {
+            var r = _h.Run(Binaries.Applet("bridge"), verb, conf, c.Path, $"cbt-cc{i}", $"eth{i}");
+            Assert.That(r.ExitCode, Is.Zero, $"{verb} cbt-cc{i}: {r.Stdout}");
+        });
+
+        All("ADD");
+        Assert.That(MasqRules(), Has.Count.EqualTo(2 * n), "one rule per address of every container");
+        Assert.That(_nft.ListRules(NftFamily.Inet, Masquerade.Table, Masquerade.PostroutingChain), Has.Count.EqualTo(3),
+            "postrouting rebuilt by every ADD, never doubled");
+        Assert.That(_nft.ListRules(NftFamily.Bridge, MacSpoofCheck.Table, MacSpoofCheck.BaseChain), Has.Count.EqualTo(n));
+        All("DEL");
+        Assert.That(MasqRules(), Is.Empty);
+        Assert.That(_nft.ListRules(NftFamily.Bridge, MacSpoofCheck.Table, MacSpoofCheck.BaseChain), Is.Empty);
+        Assert.That(_nft.ListChains(NftFamily.Bridge, MacSpoofCheck.Table).Select(ch => ch.Name), Is.EqualTo(new[] { MacSpoofCheck.BaseChain }));
+        Assert.That(_h.AllocatedIps(), Is.Empty);
+    }
+
     [TestCase("bridge")]
     [TestCase("ptp")]
     public void DelWithoutANetnsStillRemovesTheRulesAndTheIp(string plugin)
