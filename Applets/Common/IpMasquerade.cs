@@ -1,7 +1,7 @@
-using CniBox.Ipam.HostLocal;
 using CniBox.Netlink.Netfilter;
 using CniBox.Netlink.Socket;
 using CniBox.Spec;
+using CniBox.Spec.Config;
 using CniBox.Spec.Json;
 using CniBox.Spec.Results;
 
@@ -60,7 +60,7 @@ public static class IpMasquerade
     /// </summary>
     public static void Gc(string network, byte[] stdin)
     {
-        var valid = HostLocalPlugin.ReadValidAttachments(stdin).Select(a => (a.ContainerId, a.IfName)).ToList();
+        var valid = GcAttachments.ReadValid(stdin).Select(a => (a.ContainerId, a.IfName)).ToList();
         Netfilter("failed to garbage-collect IP masquerade rules", nft => Masquerade.GcMasquerade(nft, network, valid));
     }
 

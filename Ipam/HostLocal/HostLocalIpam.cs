@@ -1,5 +1,6 @@
 using CniBox.Spec;
 using CniBox.Spec.Results;
+using CniBox.Spec.Config;
 
 namespace CniBox.Ipam.HostLocal;
 

@@ -1,8 +1,7 @@
-using System.Text.Json;
 using CniBox.Spec;
-using CniBox.Spec.Json;
 using CniBox.Spec.Results;
 using CniBox.Spec.Skeleton;
+using CniBox.Spec.Config;
 
 namespace CniBox.Ipam.HostLocal;
 
@@ -14,8 +13,6 @@ namespace CniBox.Ipam.HostLocal;
 public sealed class HostLocalPlugin : IIpamPlugin
 {
     public const string TypeName = "host-local";
-    public const string ValidAttachmentsKey = "cni.dev/valid-attachments";
-    public const string AttachmentsAliasKey = "cni.dev/attachments";
 
     public CniResult Add(PluginCall call)
     {
@@ -52,7 +49,7 @@ public sealed class HostLocalPlugin : IIpamPlugin
     public void Gc(PluginCall call)
     {
         var config = HostLocalConfig.Parse(call.StdinData, call.Args);
-        var valid = ReadValidAttachments(call.StdinData);
+        var valid = GcAttachments.ReadValid(call.StdinData);
         using var store = DiskStore.Open(config.DataDir, config.Name);
         var released = new HostLocalIpam(config, store).Gc(valid);
         call.Log.Debug("host-local GC released {Count} allocations of {Network}", released, config.Name);
@@ -82,28 +79,6 @@ public sealed class HostLocalPlugin : IIpamPlugin
                 throw Unavailable(config, e);
             }
             new HostLocalIpam(config, store).Status();
-        }
-    }
-
-    /// <summary>The attachments GC must keep; Go's GCAttachment fields, matched as encoding/json does.</summary>
-    public static IReadOnlyCollection<Attachment> ReadValidAttachments(byte[] stdin)
-    {
-        try
-        {
-            var doc = JsonDocument.Parse(stdin);
-            var root = JsonFields.Root(doc.RootElement, "types.GCArgs");
-            var key = root.TryGet(ValidAttachmentsKey, out _) ? ValidAttachmentsKey : AttachmentsAliasKey;
-            var list = new List<Attachment>();
-            foreach (var item in root.Objects(key, "[]types.GCAttachment"))
-            {
-                if (!item.Exists) continue;
-                list.Add(new Attachment(item.String("containerID") ?? "", item.String("ifname") ?? ""));
-            }
-            return list;
-        }
-        catch (JsonException e)
-        {
-            throw new CniException(ErrorCode.DecodingFailure, $"failed to parse {ValidAttachmentsKey}: {JsonErrors.Describe(e)}");
         }
     }
 

@@ -1,7 +1,6 @@
-namespace CniBox.Ipam.HostLocal;
+using CniBox.Spec.Config;
 
-/// <summary>A container attachment: who owns an allocation.</summary>
-public readonly record struct Attachment(string ContainerId, string IfName);
+namespace CniBox.Ipam.HostLocal;
 
 /// <summary>
 /// host-local's allocation state for one network. Every member except <see cref="Lock"/> must be called

@@ -3,6 +3,7 @@ using CniBox.Spec.Invoke;
 using CniBox.Spec.Json;
 using CniBox.Spec.Results;
 using CniBox.Spec.Skeleton;
+using CniBox.Spec.Config;
 
 namespace CniBox.Spec.Runtime;
 
@@ -139,14 +140,14 @@ public sealed class NetworkRunner
     /// DELs every cached attachment of this network that is not in <paramref name="validAttachments"/> (null: none is
     /// valid), then from 1.1.0 sends GC to every plugin, with the valid set only when one was given. Errors are joined.
     /// </summary>
-    public void GcNetworkList(NetworkConfigList list, IReadOnlyList<GcAttachment>? validAttachments)
+    public void GcNetworkList(NetworkConfigList list, IReadOnlyList<Attachment>? validAttachments)
     {
         if (list.DisableGC) return;
-        var valid = new HashSet<GcAttachment>(validAttachments ?? []);
+        var valid = new HashSet<Attachment>(validAttachments ?? []);
         var errors = new List<string>();
         foreach (var cached in Cache.GetCachedAttachments())
         {
-            if (cached.Network != list.Name || valid.Contains(new GcAttachment(cached.ContainerId, cached.IfName))) continue;
+            if (cached.Network != list.Name || valid.Contains(new Attachment(cached.ContainerId, cached.IfName))) continue;
             var rt = new RuntimeConf(cached.ContainerId, cached.NetNs, cached.IfName)
             {
                 Args = cached.CniArgs,

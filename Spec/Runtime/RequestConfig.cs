@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using CniBox.Spec.Json;
+using CniBox.Spec.Config;
 
 namespace CniBox.Spec.Runtime;
 
@@ -66,7 +67,7 @@ public static class RequestConfig
     /// GC and STATUS configs: only <c>name</c> and <c>cniVersion</c>; for GC with runtime arguments also
     /// <c>cni.dev/valid-attachments</c> and its alias <c>cni.dev/attachments</c>.
     /// </summary>
-    public static byte[] BuildForList(JsonElement plugin, string name, string cniVersion, IReadOnlyList<GcAttachment>? validAttachments = null)
+    public static byte[] BuildForList(JsonElement plugin, string name, string cniVersion, IReadOnlyList<Attachment>? validAttachments = null)
     {
         var inject = new List<(string Key, string Json)>
         {
@@ -79,8 +80,8 @@ public static class RequestConfig
             foreach (var a in validAttachments)
                 w.StartObject().Property("containerID", a.ContainerId).Property("ifname", a.IfName).EndObject();
             var list = w.EndArray().ToString();
-            inject.Add(("cni.dev/valid-attachments", list));
-            inject.Add(("cni.dev/attachments", list));
+            inject.Add((GcAttachments.ValidKey, list));
+            inject.Add((GcAttachments.AliasKey, list));
         }
         return Encoding.UTF8.GetBytes(Inject(plugin, inject));
     }

@@ -44,8 +44,6 @@ public sealed record CachedAttachment(string ContainerId, string Network, string
     public IReadOnlyDictionary<string, JsonElement>? CapabilityArgs { get; init; }
 }
 
-/// <summary>An attachment the runtime still considers live, for GC (<c>types.GCAttachment</c>).</summary>
-public sealed record GcAttachment(string ContainerId, string IfName);
 
 /// <summary>A runtime-side failure, with libcni's message text (plugin errors print as <c>msg; details</c>).</summary>
 public sealed class CniRuntimeException(string message, Exception? inner = null) : Exception(message, inner)

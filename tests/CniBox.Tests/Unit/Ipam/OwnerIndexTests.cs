@@ -1,3 +1,4 @@
+using CniBox.Spec.Config;
 using System.Text;
 using CniBox.Ipam;
 using CniBox.Ipam.HostLocal;

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using CniBox.Spec.Results;
 using CniBox.Spec.Runtime;
+using CniBox.Spec.Config;
 
 namespace CniBox.Tests.Unit.Runtime;
 
@@ -48,7 +49,7 @@ public class RequestConfigTests
     [Test]
     public void GcGetsTheValidAttachmentsUnderBothKeys() =>
         Assert.That(Encoding.UTF8.GetString(RequestConfig.BuildForList(Json("""{"type":"bridge","capabilities":{"ips":true}}"""), "net", "1.1.0",
-                [new GcAttachment("c1", "eth0")])),
+                [new Attachment("c1", "eth0")])),
             Is.EqualTo("""{"capabilities":{"ips":true},"cni.dev/attachments":[{"containerID":"c1","ifname":"eth0"}],"cni.dev/valid-attachments":[{"containerID":"c1","ifname":"eth0"}],"cniVersion":"1.1.0","name":"net","type":"bridge"}"""));
 
     [Test]
