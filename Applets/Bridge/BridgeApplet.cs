@@ -32,11 +32,10 @@ public sealed partial class BridgeApplet(IIpamInvoker? ipam = null) : CniPlugin
 
         var br = BridgeHost.Ensure(host, cfg, call.Log);
         var veth = Veth.Setup(container, host, call.IfName, cfg.Mtu, cfg.Mac, call.Log);
-        bool ipamDone = false, firewallTouched = false;
+        var ipamDone = false;
         try
         {
             BridgeHost.AttachPort(host, br, veth.Host, cfg.HairpinMode, cfg.PortIsolation, cfg.Vlan, cfg.TrunkVlans, cfg.PreserveDefaultVlan);
-            firewallTouched = true;
             if (cfg.MacSpoofCheck)
                 BridgeFirewall.SetupSpoofCheck(veth.Host.Name, veth.Container.Mac, call);
             var brIface = new ResultInterface { Name = br.Name, Mac = br.Mac };
@@ -72,7 +71,7 @@ public sealed partial class BridgeApplet(IIpamInvoker? ipam = null) : CniPlugin
         {
             Rollback.Run(call.Log, $"delete {call.IfName}", () => container.DeleteLink(veth.Container.Index));
             if (ipamDone) Rollback.Run(call.Log, "IPAM DEL", () => _ipam.Del(call, cfg.IpamType));
-            if (firewallTouched) Rollback.Run(call.Log, "firewall teardown", () => BridgeFirewall.Teardown(cfg, call));
+            Rollback.Run(call.Log, "firewall teardown", () => BridgeFirewall.Teardown(cfg, call));
             throw;
         }
     }

@@ -1,5 +1,4 @@
 using CniBox.Netlink.Netfilter;
-using CniBox.Netlink.Socket;
 using CniBox.Spec;
 using CniBox.Spec.Config;
 using CniBox.Spec.Json;
@@ -32,21 +31,21 @@ public static class IpMasquerade
 {
     public static void Setup(IpMasqConfig cfg, IEnumerable<IpConfig> ips, string network, string ifName, string containerId)
     {
-        var addresses = ips.Select(ipc => Addresses.ParseCidr(ipc.Address, "IP address"))
-            .Select(n => (n.Address.ToIp(), n.FamilyPrefix)).ToList();
+        var addresses = ips.Select(ipc => Addresses.ParseCidr(ipc.Address, "IP address")).ToList();
         if (addresses.Count == 0) return;
         if (cfg.UsesIptables)
         {
             IptablesMasquerade.Setup(addresses, network, containerId);
             return;
         }
-        Netfilter("failed to set up IP masquerade", nft => Masquerade.SetupMasquerade(nft, addresses, network, ifName, containerId));
+        NetfilterCall.Run("failed to set up IP masquerade", nft => Masquerade.SetupMasquerade(nft,
+            [.. addresses.Select(n => (n.Address.ToIp(), n.FamilyPrefix))], network, ifName, containerId));
     }
 
     /// <summary>Nothing found anywhere is success; needs no addresses, so DEL without a netns can call it.</summary>
     public static void Teardown(string network, string ifName, string containerId)
     {
-        Netfilter("failed to tear down IP masquerade", nft =>
+        NetfilterCall.Run("failed to tear down IP masquerade", nft =>
         {
             Masquerade.TeardownMasquerade(nft, network, ifName, containerId);
             IptablesNftMasquerade.Teardown(nft, network, containerId);
@@ -61,19 +60,6 @@ public static class IpMasquerade
     public static void Gc(string network, byte[] stdin)
     {
         var valid = GcAttachments.ReadValid(stdin).Select(a => (a.ContainerId, a.IfName)).ToList();
-        Netfilter("failed to garbage-collect IP masquerade rules", nft => Masquerade.GcMasquerade(nft, network, valid));
-    }
-
-    private static void Netfilter(string what, Action<NftHandle> action)
-    {
-        try
-        {
-            using var nft = NftHandle.Open();
-            action(nft);
-        }
-        catch (NetlinkException e)
-        {
-            throw new CniException(ErrorCode.Internal, $"{what}: {e.Message}");
-        }
+        NetfilterCall.Run("failed to garbage-collect IP masquerade rules", nft => Masquerade.GcMasquerade(nft, network, valid));
     }
 }

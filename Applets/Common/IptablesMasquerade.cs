@@ -1,4 +1,4 @@
-using System.Net;
+using CniBox.Ipam;
 using System.Text;
 using CniBox.Netlink.Netfilter;
 using CniBox.Spec;
@@ -16,23 +16,23 @@ public static class IptablesMasquerade
     private static readonly string[] SearchPath = ["/usr/sbin", "/sbin", "/usr/bin", "/bin"];
 
     /// <summary>Per address: chain <c>CNI-…</c> with ACCEPT to the subnet and MASQUERADE to non-multicast, fed from POSTROUTING.</summary>
-    public static void Setup(IReadOnlyList<(IPAddress Address, int PrefixLength)> addresses, string network, string containerId)
+    public static void Setup(IReadOnlyList<IpNet> addresses, string network, string containerId)
     {
         string chain = IptablesMasqueradeNames.ChainName(network, containerId);
         string comment = IptablesMasqueradeNames.Comment(network, containerId);
-        foreach (var (address, prefixLength) in addresses)
+        foreach (var address in addresses)
         {
-            bool v6 = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+            bool v6 = !address.Address.IsV4;
             string tool = Locate(v6 ? "ip6tables" : "iptables")
                 ?? throw new CniException(ErrorCode.Internal,
                     $"ipMasqBackend \"iptables\" needs {(v6 ? "ip6tables" : "iptables")}, which was not found in PATH or {string.Join(", ", SearchPath)}; " +
                     "install iptables, or use \"ipMasqBackend\": \"nftables\" (no external program)");
-            string subnet = Masquerade.SubnetOf(address, prefixLength).ToString();
+            string subnet = address.ToPrefix().ToString();
             if (!Run(tool, ["-t", "nat", "-S", chain]).Ok)
                 Require(tool, ["-t", "nat", "-N", chain]);
             AppendUnique(tool, chain, ["-d", subnet, "-j", "ACCEPT", "-m", "comment", "--comment", comment]);
             AppendUnique(tool, chain, ["!", "-d", IptablesMasqueradeNames.MulticastNetwork(v6), "-j", "MASQUERADE", "-m", "comment", "--comment", comment]);
-            AppendUnique(tool, "POSTROUTING", ["-s", address.ToString(), "-j", chain, "-m", "comment", "--comment", comment]);
+            AppendUnique(tool, "POSTROUTING", ["-s", address.Address.ToString(), "-j", chain, "-m", "comment", "--comment", comment]);
         }
     }
 

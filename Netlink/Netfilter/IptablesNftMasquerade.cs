@@ -10,23 +10,24 @@ public static class IptablesNftMasquerade
     public const string Table = "nat";
     public const string Postrouting = "POSTROUTING";
 
-    /// <summary>Returns how many families had the chain. A family without the table or chain costs one dump and sends nothing.</summary>
+    /// <summary>
+    /// Returns how many families had the chain. One chain dump covers both families; when neither has the chain,
+    /// that is all it costs.
+    /// </summary>
     public static int Teardown(NftHandle nft, string network, string containerId)
     {
         string chain = IptablesMasqueradeNames.ChainName(network, containerId);
-        int removed = 0;
-        foreach (NftFamily family in (ReadOnlySpan<NftFamily>)[NftFamily.Ip, NftFamily.Ip6])
+        var families = nft.ListChains(null, Table)
+            .Where(c => c.Name == chain && c.Family is NftFamily.Ip or NftFamily.Ip6).Select(c => c.Family).Distinct().ToList();
+        foreach (NftFamily family in families)
         {
-            if (!nft.ListChains(family, Table).Any(c => c.Name == chain))
-                continue;
             var batch = new NftBatch();
             foreach (NftRuleInfo rule in nft.ListRules(family, Table, Postrouting))
                 if (rule.JumpTargets.Contains(chain))
                     batch.DeleteRule(rule);
             batch.FlushChain(family, Table, chain).DeleteChain(family, Table, chain);
             nft.Commit(batch);
-            removed++;
         }
-        return removed;
+        return families.Count;
     }
 }

@@ -113,8 +113,7 @@ public static class Masquerade
 
     private static NftRule Postrouting(NftExpr[] expressions) => new(NftFamily.Inet, Table, PostroutingChain, expressions);
 
-    /// <summary>The network <paramref name="address"/>/<paramref name="prefixLength"/> belongs to (host bits cleared).</summary>
-    public static IPNetwork SubnetOf(IPAddress address, int prefixLength) => new(Mask(address, prefixLength), prefixLength);
+    private static IPNetwork SubnetOf(IPAddress address, int prefixLength) => new(Mask(address, prefixLength), prefixLength);
 
     private static IPAddress Mask(IPAddress address, int prefixLength)
     {

@@ -58,12 +58,15 @@ public sealed class NftHandle : IDisposable
     public IReadOnlyList<NftTableInfo> ListTables(NftFamily? family = null) =>
         Dump($"NFT_MSG_GETTABLE dump {family}", (ref NetlinkWriter w, uint seq) => NftMessages.GetTables(ref w, seq, family), NftParse.Table);
 
-    /// <summary>The chains of one table (an empty list when the table does not exist).</summary>
-    public IReadOnlyList<NftChainInfo> ListChains(NftFamily family, string table)
+    /// <summary>
+    /// The chains of the tables named <paramref name="table"/>, of one family or, when null, of every family (one dump
+    /// either way); an empty list when there is no such table.
+    /// </summary>
+    public IReadOnlyList<NftChainInfo> ListChains(NftFamily? family, string table)
     {
-        List<NftChainInfo> all = Dump($"NFT_MSG_GETCHAIN dump {NftBatch.Name(family)}",
+        List<NftChainInfo> all = Dump($"NFT_MSG_GETCHAIN dump {(family is { } f ? NftBatch.Name(f) : "all families")}",
             (ref NetlinkWriter w, uint seq) => NftMessages.GetChains(ref w, seq, family), NftParse.Chain);
-        all.RemoveAll(c => c.Table != table || c.Family != family);
+        all.RemoveAll(c => c.Table != table || (family is not null && c.Family != family));
         return all;
     }
 

@@ -80,10 +80,10 @@ public static class NftMessages
     }
 
     /// <summary>Dumps the chains of <paramref name="family"/> (the kernel does not filter by table; callers do).</summary>
-    public static void GetChains(ref NetlinkWriter w, uint seq, NftFamily family)
+    public static void GetChains(ref NetlinkWriter w, uint seq, NftFamily? family)
     {
         w.BeginMessage(Type(NFT_MSG_GETCHAIN), NLM_F_REQUEST | NLM_F_DUMP, seq);
-        w.WriteStruct(new NfGenMsg { nfgen_family = (byte)family });
+        w.WriteStruct(new NfGenMsg { nfgen_family = (byte)(family ?? 0) });
         w.EndMessage();
     }
 

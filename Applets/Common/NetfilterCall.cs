@@ -1,0 +1,23 @@
+using CniBox.Netlink.Netfilter;
+using CniBox.Netlink.Socket;
+using CniBox.Spec;
+
+namespace CniBox.Applets.Common;
+
+/// <summary>An nf_tables operation of an applet, in the calling thread's (host) namespace.</summary>
+public static class NetfilterCall
+{
+    /// <summary>Runs <paramref name="action"/> on a fresh handle; a kernel refusal is code 999 prefixed by <paramref name="what"/>.</summary>
+    public static void Run(string what, Action<NftHandle> action)
+    {
+        try
+        {
+            using var nft = NftHandle.Open();
+            action(nft);
+        }
+        catch (NetlinkException e)
+        {
+            throw new CniException(ErrorCode.Internal, $"{what}: {e.Message}");
+        }
+    }
+}
