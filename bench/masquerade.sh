@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What ipMasq costs the bridge plugin: cnibox (nf_tables over netlink) vs Debian's Go bridge (runs iptables).
-# Each implementation adds COUNT containers in sequence (ids bmq<i>, veths eth<i> in one container netns), then
+# Each implementation adds COUNT containers in sequence (ids bmq-<i>, veths eth<i> in one container netns), then
 # deletes them, once with "ipMasq": true and once with false, inside a throwaway node netns; the masquerade cost
 # is the difference. One container: median of REPEAT single add+del cycles. Run as root.
 # Usage: bench/masquerade.sh [COUNT] [REPEAT]   (defaults 200 and 15)
@@ -15,7 +15,8 @@ work=$(mktemp -d /tmp/cnibox-bmq.XXXXXX)
 node="cbt-bmq-node-$$" cont="cbt-bmq-c-$$"
 cleanup() { ip netns del "$node" 2>/dev/null || true; ip netns del "$cont" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-gcc -O2 -o "$work/spawn-seq" bench/spawn-seq.c
+gcc -O2 -o "$work/spawn-many" bench/spawn-many.c
+mkdir "$work/out"
 mkdir "$work/bin"
 CNIBOX_BIN=out/cnibox ./symlinks.sh "$work/bin" >/dev/null
 ip netns add "$node"
@@ -42,12 +43,12 @@ cycle() {
   local impl=$1 masq=$2 n=$3 add del failed
   rm -rf "$work/ipam"
   read -r add failed < <(CNI_COMMAND=ADD CNI_NETNS="/var/run/netns/$cont" CNI_PATH="${path[$impl]}" \
-    ip netns exec "$node" "$work/spawn-seq" "$n" bmq "$work/masq-$masq.json" "${path[$impl]}/bridge")
+    BENCH_SEQUENTIAL=1 BENCH_CID_PREFIX=bmq ip netns exec "$node" "$work/spawn-many" "$n" "$work/masq-$masq.json" "$work/out" "${path[$impl]}/bridge")
   [ "$failed" -eq 0 ] || { echo "$impl ADD ipMasq=$masq: $failed of $n failed" >&2; exit 1; }
   local want=0; [ "$masq" = true ] && want=$n
   [ "$(masq_state)" -eq "$want" ] || { echo "$impl ADD ipMasq=$masq: $(masq_state) masquerade rules, want $want" >&2; exit 1; }
   read -r del failed < <(CNI_COMMAND=DEL CNI_NETNS="/var/run/netns/$cont" CNI_PATH="${path[$impl]}" \
-    ip netns exec "$node" "$work/spawn-seq" "$n" bmq "$work/masq-$masq.json" "${path[$impl]}/bridge")
+    BENCH_SEQUENTIAL=1 BENCH_CID_PREFIX=bmq ip netns exec "$node" "$work/spawn-many" "$n" "$work/masq-$masq.json" "$work/out" "${path[$impl]}/bridge")
   [ "$failed" -eq 0 ] || { echo "$impl DEL ipMasq=$masq: $failed of $n failed" >&2; exit 1; }
   [ "$(masq_state)" -eq 0 ] || { echo "$impl DEL ipMasq=$masq left $(masq_state) masquerade rules" >&2; exit 1; }
   echo "$add $del"

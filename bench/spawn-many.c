@@ -1,7 +1,9 @@
-/* Starts N copies of a plugin at once and waits for all: the wall time of a burst of concurrent calls.
+/* Starts N calls of a plugin and reports the wall time of all of them.
  * Usage: spawn-many N STDIN_FILE OUT_DIR CMD [ARGS...]
- * Child i gets CNI_CONTAINERID=<prefix>-<i> (prefix from $BENCH_CID_PREFIX, default "burst"), stdin from
- * STDIN_FILE and stdout to OUT_DIR/<i>. Prints "<wall microseconds> <failed count>". */
+ * Call i gets CNI_CONTAINERID=<prefix>-<i> (prefix from $BENCH_CID_PREFIX, default "burst"), stdin from
+ * STDIN_FILE and stdout to OUT_DIR/<i>. By default all N start at once (a burst of concurrent calls); with
+ * BENCH_SEQUENTIAL=1 each waits for the previous one and also gets CNI_IFNAME=eth<i>, as N containers set up one
+ * after another in one netns. Prints "<wall microseconds> <failed count>". */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <spawn.h>
@@ -20,17 +22,29 @@ static double now_us(void) {
   return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
 }
 
+static int failed_exit(pid_t pid) {
+  int status;
+  waitpid(pid, &status, 0);
+  return !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+}
+
 int main(int argc, char **argv) {
   if (argc < 5) { fprintf(stderr, "usage: spawn-many N STDIN OUT_DIR CMD...\n"); return 2; }
   int n = atoi(argv[1]);
   const char *input = argv[2], *outdir = argv[3];
   const char *prefix = getenv("BENCH_CID_PREFIX") ? getenv("BENCH_CID_PREFIX") : "burst";
+  int sequential = getenv("BENCH_SEQUENTIAL") != NULL;
   pid_t *pids = calloc(n, sizeof *pids);
-  char cid[256], out[4096];
+  char value[256], out[4096];
+  int failed = 0;
   double t0 = now_us();
   for (int i = 0; i < n; i++) {
-    snprintf(cid, sizeof cid, "%s-%d", prefix, i);
-    setenv("CNI_CONTAINERID", cid, 1);
+    snprintf(value, sizeof value, "%s-%d", prefix, i);
+    setenv("CNI_CONTAINERID", value, 1);
+    if (sequential) {
+      snprintf(value, sizeof value, "eth%d", i);
+      setenv("CNI_IFNAME", value, 1);
+    }
     snprintf(out, sizeof out, "%s/%d", outdir, i);
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
@@ -38,13 +52,10 @@ int main(int argc, char **argv) {
     posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (posix_spawn(&pids[i], argv[4], &fa, NULL, &argv[4], environ) != 0) { perror(argv[4]); return 1; }
     posix_spawn_file_actions_destroy(&fa);
+    if (sequential) failed += failed_exit(pids[i]);
   }
-  int failed = 0;
-  for (int i = 0; i < n; i++) {
-    int status;
-    waitpid(pids[i], &status, 0);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) failed++;
-  }
+  if (!sequential)
+    for (int i = 0; i < n; i++) failed += failed_exit(pids[i]);
   printf("%.0f %d\n", now_us() - t0, failed);
   return 0;
 }
