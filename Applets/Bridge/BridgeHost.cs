@@ -33,7 +33,11 @@ internal static class BridgeHost
                 throw new CniException(ErrorCode.Internal,
                     $"failed to create bridge \"{name}\": vlan/vlanTrunk need bridge VLAN filtering, which this kernel does not support ({e.ExtAckMessage ?? "EOPNOTSUPP"})");
             }
-            catch (NetlinkException e) when (e.Errno != EEXIST)
+            catch (NetlinkException e) when (e.Errno == EEXIST)
+            {
+                // A concurrent ADD created it between our lookup and our request: reuse it, as Go does.
+            }
+            catch (NetlinkException e)
             {
                 throw new CniException(ErrorCode.Internal, $"failed to create bridge \"{name}\": could not add \"{name}\": {e.Message}");
             }
@@ -144,7 +148,11 @@ internal static class BridgeHost
         {
             host.AddAddress(link.Index, want, gw.FamilyPrefix, broadcast: gw.Broadcast());
         }
-        catch (NetlinkException e) when (e.Errno != EEXIST)
+        catch (NetlinkException e) when (e.Errno == EEXIST)
+        {
+            // Already there (a concurrent ADD of the same network put it on first).
+        }
+        catch (NetlinkException e)
         {
             throw new CniException(ErrorCode.Internal, $"could not add IP address to \"{link.Name}\": {e.Message}");
         }
