@@ -1,6 +1,6 @@
 using System.Net.NetworkInformation;
 using CniBox.Applets.Common;
-using CniBox.Netlink.Netfilter;
+using CniBox.Applets.Common.Netfilter;
 using CniBox.Spec;
 using CniBox.Spec.Skeleton;
 

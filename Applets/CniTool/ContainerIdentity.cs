@@ -1,5 +1,5 @@
-using CniBox.Netlink;
 using System.Text;
+using CniBox.Applets.Common;
 
 namespace CniBox.Applets.CniTool;
 

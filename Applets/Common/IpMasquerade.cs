@@ -1,4 +1,4 @@
-using CniBox.Netlink.Netfilter;
+using CniBox.Applets.Common.Netfilter;
 using CniBox.Spec;
 using CniBox.Spec.Config;
 using CniBox.Spec.Json;

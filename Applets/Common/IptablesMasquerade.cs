@@ -1,6 +1,6 @@
 using CniBox.Ipam;
 using System.Text;
-using CniBox.Netlink.Netfilter;
+using CniBox.Applets.Common.Netfilter;
 using CniBox.Spec;
 using CniBox.Spec.Invoke;
 

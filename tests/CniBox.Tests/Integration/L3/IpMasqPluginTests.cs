@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CniBox.Applets.Common.Netfilter;
 using CniBox.Netlink.Namespaces;
 using CniBox.Netlink.Netfilter;
 using CniBox.Tests.Support;

@@ -1,3 +1,4 @@
+using CniBox.Applets.Common.Netfilter;
 using CniBox.Netlink.Netfilter;
 using CniBox.Tests.Support;
 

@@ -1,6 +1,7 @@
 using System.Net.NetworkInformation;
 using System.Text;
 using System.Text.Json;
+using CniBox.Applets.Common.Netfilter;
 using CniBox.Netlink.Netfilter;
 using CniBox.Tests.Support;
 

@@ -1,4 +1,5 @@
 using System.Net.NetworkInformation;
+using CniBox.Applets.Common.Netfilter;
 using CniBox.Netlink.Netfilter;
 using CniBox.Tests.Support;
 

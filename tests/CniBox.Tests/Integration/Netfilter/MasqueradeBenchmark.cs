@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using CniBox.Applets.Common.Netfilter;
 using CniBox.Netlink.Netfilter;
 using CniBox.Tests.Support;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Text.RegularExpressions;
+using CniBox.Applets.Common.Netfilter;
 using CniBox.Netlink.Namespaces;
 using CniBox.Netlink.Netfilter;
 using CniBox.Tests.Support;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using CniBox.Applets.Common.Netfilter;
 using CniBox.Netlink.Codec;
 using CniBox.Netlink.Netfilter;
 using static CniBox.Netlink.Constants.Nft;

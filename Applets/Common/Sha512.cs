@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
 
-namespace CniBox.Netlink;
+namespace CniBox.Applets.Common;
 
 /// <summary>
 /// SHA-512 (FIPS 180-4) in managed code. .NET's hash classes call into OpenSSL through a shared library, which the

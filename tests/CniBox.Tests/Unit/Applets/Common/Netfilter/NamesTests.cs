@@ -1,6 +1,6 @@
-using CniBox.Netlink.Netfilter;
+using CniBox.Applets.Common.Netfilter;
 
-namespace CniBox.Tests.Unit.Netlink.Netfilter;
+namespace CniBox.Tests.Unit.Applets.Common.Netfilter;
 
 /// <summary>Names, hashes and comments against the Go plugins' own test vectors (pkg/utils, pkg/ip ipmasq_nftables tests).</summary>
 [TestFixture]

@@ -1,4 +1,4 @@
-namespace CniBox.Netlink.Netfilter;
+namespace CniBox.Applets.Common.Netfilter;
 
 /// <summary>
 /// The Go plugins' iptables ipMasq names (pkg/ip/ipmasq_iptables_linux.go, pkg/utils): nat chain

@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using CniBox.Netlink.Netfilter;
 using static CniBox.Netlink.Constants.Nft;
 
-namespace CniBox.Netlink.Netfilter;
+namespace CniBox.Applets.Common.Netfilter;
 
 /// <summary>
 /// ipMasq for bridge and ptp with exactly the Go plugins' nftables layout (pkg/ip/ipmasq_nftables_linux.go), so a

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace CniBox.Netlink.Netfilter;
+namespace CniBox.Applets.Common.Netfilter;
 
 /// <summary>The Go plugins' naming helpers (pkg/utils), reproduced so rules and chains they made are found again.</summary>
 public static class GoNames

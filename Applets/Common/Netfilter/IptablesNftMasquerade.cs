@@ -1,4 +1,6 @@
-namespace CniBox.Netlink.Netfilter;
+using CniBox.Netlink.Netfilter;
+
+namespace CniBox.Applets.Common.Netfilter;
 
 /// <summary>
 /// Removes the Go plugins' iptables ipMasq layout where iptables-nft keeps it, in the nf_tables tables

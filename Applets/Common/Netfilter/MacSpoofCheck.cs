@@ -1,7 +1,8 @@
 using System.Net.NetworkInformation;
+using CniBox.Netlink.Netfilter;
 using static CniBox.Netlink.Constants.Nft;
 
-namespace CniBox.Netlink.Netfilter;
+namespace CniBox.Applets.Common.Netfilter;
 
 /// <summary>
 /// The bridge plugin's macspoofchk with the Go layout (pkg/link/spoofcheck.go): table <c>bridge nat</c>, base chain
