@@ -1,10 +1,10 @@
 using System.Net.Sockets;
 using CniBox.Applets.Common;
-using CniBox.Ipam;
 using CniBox.Netlink;
 using CniBox.Netlink.Route;
 using CniBox.Netlink.Socket;
 using CniBox.Spec;
+using CniBox.Spec.Addressing;
 using Serilog;
 using static CniBox.Netlink.Constants.Errno;
 

@@ -1,5 +1,5 @@
 using CniBox.Applets.Common;
-using CniBox.Ipam;
+using CniBox.Spec.Addressing;
 using CniBox.Spec.Results;
 
 namespace CniBox.Applets.Bridge;

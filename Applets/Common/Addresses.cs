@@ -1,6 +1,6 @@
 using System.Net;
-using CniBox.Ipam;
 using CniBox.Spec;
+using CniBox.Spec.Addressing;
 
 namespace CniBox.Applets.Common;
 

@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
-using CniBox.Ipam;
 using CniBox.Netlink;
 using CniBox.Netlink.Namespaces;
 using CniBox.Netlink.Route;
 using CniBox.Netlink.Socket;
 using CniBox.Spec;
+using CniBox.Spec.Addressing;
 using CniBox.Spec.Results;
 using static CniBox.Netlink.Constants.Errno;
 

@@ -1,7 +1,7 @@
-using CniBox.Ipam;
 using System.Text;
 using CniBox.Applets.Common.Netfilter;
 using CniBox.Spec;
+using CniBox.Spec.Addressing;
 using CniBox.Spec.Invoke;
 
 namespace CniBox.Applets.Common;

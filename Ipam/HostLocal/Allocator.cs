@@ -1,4 +1,5 @@
 using CniBox.Spec;
+using CniBox.Spec.Addressing;
 
 namespace CniBox.Ipam.HostLocal;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using CniBox.Spec;
+using CniBox.Spec.Addressing;
 using CniBox.Spec.Config;
 
 namespace CniBox.Ipam.HostLocal;

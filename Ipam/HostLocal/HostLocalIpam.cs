@@ -1,4 +1,5 @@
 using CniBox.Spec;
+using CniBox.Spec.Addressing;
 using CniBox.Spec.Results;
 using CniBox.Spec.Config;
 

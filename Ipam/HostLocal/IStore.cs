@@ -1,3 +1,4 @@
+using CniBox.Spec.Addressing;
 using CniBox.Spec.Config;
 
 namespace CniBox.Ipam.HostLocal;

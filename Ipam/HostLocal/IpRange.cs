@@ -1,3 +1,5 @@
+using CniBox.Spec.Addressing;
+
 namespace CniBox.Ipam.HostLocal;
 
 /// <summary>One canonical range of a range set: inclusive [RangeStart, RangeEnd] inside Subnet.</summary>

@@ -1,3 +1,5 @@
+using CniBox.Spec.Addressing;
+
 namespace CniBox.Ipam.HostLocal;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Collections;
+using CniBox.Spec.Addressing;
 
 namespace CniBox.Ipam.HostLocal;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CniBox.Spec;
+using CniBox.Spec.Addressing;
 using CniBox.Spec.Config;
 using CniBox.Spec.Json;
 using CniBox.Spec.Results;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CniBox.Spec.Addressing;
 using CniBox.Spec.Json;
 
 namespace CniBox.Spec.Results;
@@ -89,9 +90,10 @@ internal static class ResultReader
 
     private static ResultDns Dns(JsonFields w) => w.Object("dns", "types.DNS") is { Exists: true } dns ? ResultDns.Read(dns) : new ResultDns();
 
+    /// <summary>Go's net.ParseCIDR then IPNet.String(): host bits kept ("10.1.0.5/16"), IPv4-mapped printed as IPv4.</summary>
     private static string Cidr(string? text) =>
-        text is null ? NilNet : IpText.CanonicalCidr(text) ?? throw new FormatException($"invalid CIDR address: {text}");
+        text is null ? NilNet : IpNet.TryParse(text, out var net) ? net.ToString() : throw new FormatException($"invalid CIDR address: {text}");
 
     private static string? Ip(string? text) =>
-        string.IsNullOrEmpty(text) ? null : IpText.CanonicalIp(text) ?? throw new FormatException($"invalid IP address: {text}");
+        string.IsNullOrEmpty(text) ? null : IpAddr.TryParse(text, out var ip) ? ip.ToString() : throw new FormatException($"invalid IP address: {text}");
 }

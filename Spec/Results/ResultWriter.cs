@@ -1,3 +1,4 @@
+using CniBox.Spec.Addressing;
 using CniBox.Spec.Json;
 
 namespace CniBox.Spec.Results;
@@ -104,7 +105,7 @@ internal static class ResultWriter
             w.Name("ips").StartArray();
             foreach (var ip in r.Ips)
             {
-                w.StartObject().Property("version", IpText.IsV4(ip.Address) ? "4" : "6");
+                w.StartObject().Property("version", IsV4(ip.Address) ? "4" : "6");
                 if (ip.Interface is { } index) w.Property("interface", index);
                 w.Property("address", ip.Address);
                 if (!string.IsNullOrEmpty(ip.Gateway)) w.Property("gateway", ip.Gateway);
@@ -124,8 +125,8 @@ internal static class ResultWriter
 
     private static void Write02(GoJsonWriter w, CniResult r, string version)
     {
-        var ip4 = r.Ips.FirstOrDefault(ip => IpText.IsV4(ip.Address));
-        var ip6 = r.Ips.FirstOrDefault(ip => !IpText.IsV4(ip.Address));
+        var ip4 = r.Ips.FirstOrDefault(ip => IsV4(ip.Address));
+        var ip6 = r.Ips.FirstOrDefault(ip => !IsV4(ip.Address));
         if (ip4 is null && ip6 is null)
             throw new CniException(ErrorCode.Internal, "cannot convert: no valid IP addresses");
         w.StartObject().Property("cniVersion", version);
@@ -134,7 +135,7 @@ internal static class ResultWriter
             if (ip is null) continue;
             w.Name(key).StartObject().Property("ip", ip.Address);
             if (!string.IsNullOrEmpty(ip.Gateway)) w.Property("gateway", ip.Gateway);
-            var routes = r.Routes.Where(rt => IpText.IsV4(rt.Dst) == v4).ToList();
+            var routes = r.Routes.Where(rt => IsV4(rt.Dst) == v4).ToList();
             if (routes.Count > 0)
             {
                 w.Name("routes").StartArray();
@@ -146,6 +147,10 @@ internal static class ResultWriter
         WriteDnsInStructOrder(w, r.Dns);
         w.EndObject();
     }
+
+    /// <summary>Go's <c>IP.To4() != nil</c> for an address or CIDR of the model; "&lt;nil&gt;" and other non-addresses are not IPv4.</summary>
+    private static bool IsV4(string? text) =>
+        IpNet.TryParse(text, out var net) ? net.Address.IsV4 : IpAddr.TryParse(text, out var ip) && ip.IsV4;
 
     private static void WriteRoute(GoJsonWriter w, ResultRoute rt, bool full)
     {

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using CniBox.Ipam;
+using CniBox.Spec.Addressing;
 
 namespace CniBox.Tests.Support;
 

@@ -1,7 +1,7 @@
 using System.Text;
-using CniBox.Ipam;
 using CniBox.Ipam.HostLocal;
 using CniBox.Spec;
+using CniBox.Spec.Addressing;
 
 namespace CniBox.Tests.Unit.Ipam;
 

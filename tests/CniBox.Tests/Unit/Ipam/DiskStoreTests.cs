@@ -1,7 +1,7 @@
+using CniBox.Spec.Addressing;
 using CniBox.Spec.Config;
 using System.Diagnostics;
 using System.Text;
-using CniBox.Ipam;
 using CniBox.Ipam.HostLocal;
 using CniBox.Spec;
 

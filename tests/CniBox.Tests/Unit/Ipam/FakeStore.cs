@@ -1,5 +1,5 @@
+using CniBox.Spec.Addressing;
 using CniBox.Spec.Config;
-using CniBox.Ipam;
 using CniBox.Ipam.HostLocal;
 
 namespace CniBox.Tests.Unit.Ipam;

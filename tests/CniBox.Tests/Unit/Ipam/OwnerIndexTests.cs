@@ -1,6 +1,6 @@
+using CniBox.Spec.Addressing;
 using CniBox.Spec.Config;
 using System.Text;
-using CniBox.Ipam;
 using CniBox.Ipam.HostLocal;
 using CniBox.Tests.Support;
 

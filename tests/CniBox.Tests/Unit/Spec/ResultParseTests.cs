@@ -98,8 +98,11 @@ public class ResultParseTests
     [TestCase("::ffff:10.1.2.3/120", "10.1.2.3/24")]
     [TestCase("::1.2.3.4/128", "::102:304/128")]
     [TestCase("fe80:0:0:0:1:0:0:0/10", "fe80::1:0:0:0/10")]
-    public void AddressesPrintAsGoPrintsThem(string input, string expected) =>
-        Assert.That(IpText.CanonicalCidr(input), Is.EqualTo(expected));
+    public void AddressesPrintAsGoPrintsThem(string input, string expected)
+    {
+        var r = Parse($$"""{"cniVersion":"1.1.0","ips":[{"address":"{{input}}"}],"routes":[{"dst":"{{input}}"}]}""");
+        Assert.That((r.Ips.Single().Address, r.Routes.Single().Dst), Is.EqualTo((expected, expected)));
+    }
 
     [Test]
     public void ZeroXInterfacesIgnoreOneOneFields()

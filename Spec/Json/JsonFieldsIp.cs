@@ -1,7 +1,7 @@
 using System.Text.Json;
-using CniBox.Spec.Json;
+using CniBox.Spec.Addressing;
 
-namespace CniBox.Ipam;
+namespace CniBox.Spec.Json;
 
 /// <summary>Go's <c>net.IP</c> fields read through <see cref="JsonFields"/>.</summary>
 public static class JsonFieldsIp

@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Text;
-using CniBox.Spec.Results;
 
-namespace CniBox.Ipam;
+namespace CniBox.Spec.Addressing;
 
 /// <summary>
 /// An IPv4 or IPv6 address as a 128-bit integer plus its family. Parsing follows Go's <c>net.ParseIP</c>
 /// (strict dotted quads, no zones, at most 4 hex digits per group) and, like host-local's canonicalizeIP,
-/// turns IPv4-mapped IPv6 into IPv4. Text is exactly what Go prints.
+/// turns IPv4-mapped IPv6 into IPv4. Text is exactly what Go prints. The one IP model of cnibox: results,
+/// IPAM and applets parse and print addresses through it (with <see cref="IpNet"/> for CIDRs).
 /// </summary>
 public readonly struct IpAddr : IEquatable<IpAddr>, IComparable<IpAddr>
 {
@@ -168,10 +168,32 @@ public readonly struct IpAddr : IEquatable<IpAddr>, IComparable<IpAddr>
 
     private static int HexValue(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 
+    /// <summary>Eight 16-bit groups as Go prints them (RFC 5952): the longest run of two or more zero groups, first on ties, becomes "::".</summary>
     private static string FormatV6(UInt128 value)
     {
         Span<int> groups = stackalloc int[8];
-        for (var i = 0; i < 8; i++) groups[i] = (int)(ushort)(value >> (16 * (7 - i)));
-        return IpText.FormatV6Groups(groups);
+        for (var i = 0; i < 8; i++) groups[i] = (ushort)(value >> (16 * (7 - i)));
+        int bestStart = -1, bestLen = 0;
+        for (var i = 0; i < 8;)
+        {
+            if (groups[i] != 0) { i++; continue; }
+            var j = i;
+            while (j < 8 && groups[j] == 0) j++;
+            if (j - i >= 2 && j - i > bestLen) (bestStart, bestLen) = (i, j - i);
+            i = j;
+        }
+        var sb = new StringBuilder(39);
+        for (var i = 0; i < 8; i++)
+        {
+            if (i == bestStart)
+            {
+                sb.Append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (sb.Length > 0 && sb[^1] != ':') sb.Append(':');
+            sb.Append(groups[i].ToString("x", CultureInfo.InvariantCulture));
+        }
+        return sb.ToString();
     }
 }

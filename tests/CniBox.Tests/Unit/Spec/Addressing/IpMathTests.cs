@@ -1,6 +1,6 @@
-using CniBox.Ipam;
+using CniBox.Spec.Addressing;
 
-namespace CniBox.Tests.Unit.Ipam;
+namespace CniBox.Tests.Unit.Spec.Addressing;
 
 public class IpMathTests
 {
@@ -104,6 +104,17 @@ public class IpMathTests
         Assert.That((net.ToString(), net.Network.ToString(), net.Last.ToString(), net.HasHostBits),
             Is.EqualTo((printed, network, last, hostBits)));
     }
+
+    /// <summary>The vectors of the result model's former IpText: what results print for a CIDR.</summary>
+    [TestCase("10.1.0.5/16", "10.1.0.5/16")]
+    [TestCase("2001:DB8:0:0:0:0:0:5/64", "2001:db8::5/64")]
+    [TestCase("2001:db8:0:1:0:0:1:1/64", "2001:db8:0:1::1:1/64")]
+    [TestCase("::ffff:10.1.2.3/120", "10.1.2.3/24")]
+    [TestCase("::ffff:10.1.2.3/90", "10.1.2.3/0")]
+    [TestCase("::1.2.3.4/128", "::102:304/128")]
+    [TestCase("fe80:0:0:0:1:0:0:0/10", "fe80::1:0:0:0/10")]
+    public void CidrsPrintAsGoPrintsThem(string input, string expected) =>
+        Assert.That(IpNet.Parse(input).ToString(), Is.EqualTo(expected));
 
     [TestCase("10.1.0.0")]
     [TestCase("10.1.0.0/")]

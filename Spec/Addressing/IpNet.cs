@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace CniBox.Ipam;
+namespace CniBox.Spec.Addressing;
 
 /// <summary>
 /// A CIDR as Go's <c>net.ParseCIDR</c> reads it, keeping the address as written (host bits included).
