@@ -148,7 +148,7 @@ public class HostLocalConfigTests
     [TestCase("a\u0000b")]
     public void NetworkNamesThatEscapeDataDirAreRejected(string name)
     {
-        var json = "{'cniVersion':'1.0.0','name':" + System.Text.Json.JsonSerializer.Serialize(name, CniBox.Spec.Json.CniJsonContext.Default.String) + ",'ipam':{'subnet':'10.1.0.0/16'}}";
+        var json = "{'cniVersion':'1.0.0','name':\"" + System.Text.Json.JsonEncodedText.Encode(name) + "\",'ipam':{'subnet':'10.1.0.0/16'}}";
         Assert.That(Fails(json, code: ErrorCode.InvalidNetworkConfig), Does.StartWith("invalid network name"));
     }
 }
