@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using CniBox.Spec.Json;
 using CniBox.Spec.Results;
 
@@ -12,21 +11,21 @@ namespace CniBox.Spec.Config;
 /// </summary>
 public sealed class NetConf
 {
-    [JsonPropertyName("cniVersion")] public string? CniVersion { get; set; }
-    [JsonPropertyName("name")] public string? Name { get; set; }
-    [JsonPropertyName("type")] public string? Type { get; set; }
-    [JsonPropertyName("capabilities")] public Dictionary<string, bool>? Capabilities { get; set; }
-    [JsonPropertyName("ipam")] public IpamConf? Ipam { get; set; }
-    [JsonPropertyName("dns")] public ResultDns? Dns { get; set; }
-    [JsonPropertyName("args")] public JsonElement? Args { get; set; }
-    [JsonPropertyName("prevResult")] public JsonElement? PrevResult { get; set; }
-    [JsonPropertyName("runtimeConfig")] public JsonElement? RuntimeConfig { get; set; }
-    [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
+    public string? CniVersion { get; set; }
+    public string? Name { get; set; }
+    public string? Type { get; set; }
+    public Dictionary<string, bool>? Capabilities { get; set; }
+    public IpamConf? Ipam { get; set; }
+    public ResultDns? Dns { get; set; }
+    public JsonElement? Args { get; set; }
+    public JsonElement? PrevResult { get; set; }
+    public JsonElement? RuntimeConfig { get; set; }
+    public Dictionary<string, JsonElement>? Extra { get; set; }
 
-    [JsonIgnore] public byte[] Raw { get; private set; } = [];
+    public byte[] Raw { get; private set; } = [];
 
     /// <summary>The whole <c>ipam</c> object as written, for the IPAM plugin's own parsing.</summary>
-    [JsonIgnore] public JsonElement? IpamRaw { get; private set; }
+    public JsonElement? IpamRaw { get; private set; }
 
     /// <summary>Decodes stdin as the skel does: anything that is not a config of the right shape is code 6.</summary>
     public static NetConf Parse(ReadOnlySpan<byte> json)

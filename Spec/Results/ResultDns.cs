@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using CniBox.Spec.Json;
 
 namespace CniBox.Spec.Results;
@@ -6,12 +5,11 @@ namespace CniBox.Spec.Results;
 /// <summary>The dns block of results and of network configs.</summary>
 public sealed class ResultDns
 {
-    [JsonPropertyName("nameservers")] public List<string>? Nameservers { get; set; }
-    [JsonPropertyName("domain")] public string? Domain { get; set; }
-    [JsonPropertyName("search")] public List<string>? Search { get; set; }
-    [JsonPropertyName("options")] public List<string>? Options { get; set; }
+    public List<string>? Nameservers { get; set; }
+    public string? Domain { get; set; }
+    public List<string>? Search { get; set; }
+    public List<string>? Options { get; set; }
 
-    [JsonIgnore]
     public bool IsEmpty => Nameservers is not { Count: > 0 } && string.IsNullOrEmpty(Domain)
         && Search is not { Count: > 0 } && Options is not { Count: > 0 };
 
