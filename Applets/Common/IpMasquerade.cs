@@ -38,8 +38,7 @@ public static class IpMasquerade
             IptablesMasquerade.Setup(addresses, network, containerId);
             return;
         }
-        NetfilterCall.Run("failed to set up IP masquerade", nft => Masquerade.SetupMasquerade(nft,
-            [.. addresses.Select(n => (n.Address.ToIp(), n.FamilyPrefix))], network, ifName, containerId));
+        NetfilterCall.Run("failed to set up IP masquerade", nft => Masquerade.SetupMasquerade(nft, addresses, network, ifName, containerId));
     }
 
     /// <summary>Nothing found anywhere is success; needs no addresses, so DEL without a netns can call it.</summary>

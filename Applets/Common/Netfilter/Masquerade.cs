@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using CniBox.Netlink.Netfilter;
+using CniBox.Spec.Addressing;
 using static CniBox.Netlink.Constants.Nft;
 
 namespace CniBox.Applets.Common.Netfilter;
@@ -51,18 +52,11 @@ public static class Masquerade
     }
 
     /// <summary>
-    /// Adds (or refreshes) masquerading for <paramref name="address"/> to anything outside its subnet
-    /// (<paramref name="address"/>/<paramref name="prefixLength"/>), replacing earlier rules of the same attachment.
+    /// One attachment's masquerading, all its addresses in one batch (as Go's SetupIPMasqForNetworks): each address
+    /// (host bits and prefix as the result gives them, "10.1.0.5/24") is masqueraded to anything outside its subnet.
+    /// Earlier rules of the same attachment are replaced, so a repeated ADD does not stack rules.
     /// </summary>
-    public static void SetupMasquerade(NftHandle nft, IPAddress address, int prefixLength, string network, string ifName, string containerId) =>
-        SetupMasquerade(nft, [(address, prefixLength)], network, ifName, containerId);
-
-    /// <summary>
-    /// One attachment's masquerading, all its addresses in one batch (as Go's SetupIPMasqForNetworks): earlier rules
-    /// of the same attachment are replaced, so a repeated ADD does not stack rules.
-    /// </summary>
-    public static void SetupMasquerade(NftHandle nft, IReadOnlyList<(IPAddress Address, int PrefixLength)> addresses,
-        string network, string ifName, string containerId)
+    public static void SetupMasquerade(NftHandle nft, IReadOnlyList<IpNet> addresses, string network, string ifName, string containerId)
     {
         string hash = HashForInstance(network, ifName, containerId);
         string comment = CommentForInstance(network, ifName, containerId);
@@ -80,11 +74,11 @@ public static class Masquerade
             .AddRule(Postrouting([VerdictExpr.Goto(Chain)]));
         foreach (NftRuleInfo rule in stale)
             batch.DeleteRule(rule);
-        foreach (var (address, prefixLength) in addresses)
+        foreach (var address in addresses)
         {
-            var subnet = SubnetOf(address, prefixLength);
+            var ip = address.Address.ToIp();
             batch.AddRule(new NftRule(NftFamily.Inet, Table, Chain,
-                [.. NftMatch.NfProto(address.AddressFamily), .. NftMatch.Source(address), .. NftMatch.Destination(subnet, equal: false), new MasqExpr()],
+                [.. NftMatch.NfProto(ip.AddressFamily), .. NftMatch.Source(ip), .. NftMatch.Destination(address.ToPrefix(), equal: false), new MasqExpr()],
                 comment));
         }
         nft.Commit(batch);
@@ -113,19 +107,4 @@ public static class Masquerade
         nft.ListRules(NftFamily.Inet, Table, Chain).Where(r => r.Comment?.StartsWith(hash, StringComparison.Ordinal) == true).ToList();
 
     private static NftRule Postrouting(NftExpr[] expressions) => new(NftFamily.Inet, Table, PostroutingChain, expressions);
-
-    private static IPNetwork SubnetOf(IPAddress address, int prefixLength) => new(Mask(address, prefixLength), prefixLength);
-
-    private static IPAddress Mask(IPAddress address, int prefixLength)
-    {
-        byte[] bytes = address.GetAddressBytes();
-        if (prefixLength < 0 || prefixLength > bytes.Length * 8)
-            throw new ArgumentOutOfRangeException(nameof(prefixLength), prefixLength, $"prefix length must be 0 to {bytes.Length * 8}");
-        for (int i = 0; i < bytes.Length; i++)
-        {
-            int bits = Math.Clamp(prefixLength - i * 8, 0, 8);
-            bytes[i] &= (byte)(0xff << (8 - bits));
-        }
-        return new IPAddress(bytes);
-    }
 }

@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using System.Net;
 using System.Text;
 using CniBox.Applets.Common.Netfilter;
 using CniBox.Netlink.Netfilter;
+using CniBox.Spec.Addressing;
 using CniBox.Tests.Support;
 
 namespace CniBox.Tests.Integration.Netfilter;
@@ -41,7 +41,7 @@ public sealed class MasqueradeBenchmark
         using var t = new NftTestNetns();
         var sw = Stopwatch.StartNew();
         for (int i = 0; i < containers; i++)
-            Masquerade.SetupMasquerade(t.Nft, Ip(i), 16, "bench", "eth0", $"c{i}");
+            Masquerade.SetupMasquerade(t.Nft, [new IpNet(Ip(i), 16)], "bench", "eth0", $"c{i}");
         for (int i = 0; i < containers; i++)
             Masquerade.TeardownMasquerade(t.Nft, "bench", "eth0", $"c{i}");
         double ms = sw.Elapsed.TotalMilliseconds;
@@ -116,5 +116,5 @@ public sealed class MasqueradeBenchmark
         return samples[runs / 2];
     }
 
-    private static IPAddress Ip(int i) => new([10, 199, (byte)(i / 250), (byte)(i % 250 + 2)]);
+    private static IpAddr Ip(int i) => IpAddr.V4(0x0ac70000u | (uint)(i / 250) << 8 | (uint)(i % 250 + 2));
 }

@@ -1,6 +1,6 @@
-using System.Net;
 using CniBox.Applets.Common.Netfilter;
 using CniBox.Netlink.Netfilter;
+using CniBox.Spec.Addressing;
 using CniBox.Tests.Support;
 
 namespace CniBox.Tests.Integration.Netfilter;
@@ -16,7 +16,7 @@ public sealed class MasqueradeTests
     public void Setup_builds_the_go_layout_read_back_by_our_listing_and_by_nft()
     {
         using var t = new NftTestNetns();
-        Masquerade.SetupMasquerade(t.Nft, IPAddress.Parse("10.199.1.2"), 24, "net-a", "eth0", "c1");
+        Masquerade.SetupMasquerade(t.Nft, [IpNet.Parse("10.199.1.2/24")], "net-a", "eth0", "c1");
 
         string text = t.Ruleset();
         Assert.That(text, Does.Contain("table inet cni_plugins_masquerade {")
@@ -30,7 +30,7 @@ public sealed class MasqueradeTests
         Assert.That(t.Nft.ListRules(NftFamily.Inet, Masquerade.Table, Masquerade.Chain).Single().Comment, Is.EqualTo(comment));
 
         // A second setup of the same attachment replaces its rule; postrouting is rebuilt, not duplicated.
-        Masquerade.SetupMasquerade(t.Nft, IPAddress.Parse("10.199.1.3"), 24, "net-a", "eth0", "c1");
+        Masquerade.SetupMasquerade(t.Nft, [IpNet.Parse("10.199.1.3/24")], "net-a", "eth0", "c1");
         var rules = t.Nft.ListRules(NftFamily.Inet, Masquerade.Table, Masquerade.Chain);
         Assert.That(rules.Single().Comment, Is.EqualTo(comment));
         Assert.That(t.Ruleset(), Does.Contain("ip saddr 10.199.1.3 ").And.Not.Contain("10.199.1.2"));
@@ -50,7 +50,7 @@ public sealed class MasqueradeTests
             ("net-b", "eth0", "c3", "fd99:2::3", 62),
         ];
         foreach (var a in all)
-            Masquerade.SetupMasquerade(t.Nft, IPAddress.Parse(a.Ip), a.Prefix, a.Net, a.If, a.Cid);
+            Masquerade.SetupMasquerade(t.Nft, [IpNet.Parse($"{a.Ip}/{a.Prefix}")], a.Net, a.If, a.Cid);
         Assert.That(Comments(t), Is.EqualTo(all.Select(a => Masquerade.CommentForInstance(a.Net, a.If, a.Cid))));
         string text = t.Ruleset();
         Assert.That(text, Does.Contain("ip saddr 10.199.2.2 ip daddr != 10.199.2.0/23 masquerade"));
@@ -83,7 +83,7 @@ public sealed class MasqueradeTests
     public void A_foreign_rule_in_masq_checks_survives_teardown_and_gc()
     {
         using var t = new NftTestNetns();
-        Masquerade.SetupMasquerade(t.Nft, IPAddress.Parse("10.199.1.2"), 24, "net-a", "eth0", "c1");
+        Masquerade.SetupMasquerade(t.Nft, [IpNet.Parse("10.199.1.2/24")], "net-a", "eth0", "c1");
         t.NftCli("add", "rule", "inet", Masquerade.Table, Masquerade.Chain, "ip", "saddr", "10.199.9.9", "accept", "comment", "\"someone else\"");
         t.NftCli("add", "rule", "inet", Masquerade.Table, Masquerade.Chain, "ip", "saddr", "10.199.9.8", "accept");
         Masquerade.TeardownMasquerade(t.Nft, "net-a", "eth0", "c1");

@@ -1,9 +1,9 @@
-using System.Net;
 using System.Net.NetworkInformation;
 using System.Text.RegularExpressions;
 using CniBox.Applets.Common.Netfilter;
 using CniBox.Netlink.Namespaces;
 using CniBox.Netlink.Netfilter;
+using CniBox.Spec.Addressing;
 using CniBox.Tests.Support;
 
 namespace CniBox.Tests.Integration.Netfilter;
@@ -33,7 +33,7 @@ public sealed partial class NetfilterTrafficTests
 
         using NetNsHandle ns = NetNsHandle.Open(router.Path);
         using var nft = NftHandle.Open(ns);
-        Masquerade.SetupMasquerade(nft, IPAddress.Parse("10.199.50.2"), 24, "net-a", "eth0", "c1");
+        Masquerade.SetupMasquerade(nft, [IpNet.Parse("10.199.50.2/24")], "net-a", "eth0", "c1");
         NsTraffic.Ping(container, "10.199.51.2", expectSuccess: true);
         Assert.That(seen.Count("10.199.51.1"), Is.GreaterThan(0), "masqueraded: the remote saw the router's address");
         Assert.That(seen.Count("10.199.50.2"), Is.Zero, "masqueraded: the container's address never arrived");
