@@ -12,7 +12,7 @@ switch (AppletResolver.Resolve(Environment.GetCommandLineArgs()[0], args))
             return applet.Entry.Create().Run(ctx);
         }
     case Resolution.FrontDoor frontDoor:
-        return FrontDoor.Run(frontDoor.Args, Console.Out, Console.Error, Environment.ProcessPath ?? "/proc/self/exe");
+        return FrontDoor.Run(frontDoor.Args, StandardStreams.Writer(1), StandardStreams.Stderr, Environment.ProcessPath ?? "/proc/self/exe");
     case Resolution.Unknown unknown:
         StandardStreams.Stderr.WriteLine($"cnibox: applet not found: {unknown.Name} (try: cnibox --list)");
         return 127;

@@ -1,4 +1,6 @@
+using CniBox.Interop;
 using CniBox.Netlink.Namespaces;
+using Tmds.Linux;
 
 namespace CniBox.Netlink;
 
@@ -18,17 +20,17 @@ public static unsafe class Sysctl
     public static string Read(string key)
     {
         var path = PathOf(key);
-        var fd = OpenOrThrow(path, Native.O_RDONLY);
+        var fd = OpenOrThrow(path, LibC.O_RDONLY);
         try
         {
             var buffer = stackalloc byte[4096];
-            var n = Native.Read(fd, buffer, 4096);
+            long n = LibC.read(fd, buffer, 4096);
             if (n < 0) throw Failure(path, "read");
             return System.Text.Encoding.UTF8.GetString(buffer, (int)n).TrimEnd('\n');
         }
         finally
         {
-            Native.Close(fd);
+            LibC.close(fd);
         }
     }
 
@@ -37,28 +39,30 @@ public static unsafe class Sysctl
     {
         var path = PathOf(key);
         var bytes = System.Text.Encoding.UTF8.GetBytes(value);
-        var fd = OpenOrThrow(path, Native.O_WRONLY);
+        var fd = OpenOrThrow(path, LibC.O_WRONLY);
         try
         {
             fixed (byte* p = bytes)
-                if (Native.Write(fd, p, (nuint)bytes.Length) < 0) throw Failure(path, "write");
+                if (LibC.write(fd, p, bytes.Length) < 0) throw Failure(path, "write");
         }
         finally
         {
-            Native.Close(fd);
+            LibC.close(fd);
         }
     }
 
     // Plain open/read/write: these are one-line procfs files, and FileStream's machinery is not needed.
     private static int OpenOrThrow(string path, int flags)
     {
-        var fd = Native.Open(path, flags | Native.O_CLOEXEC, 0);
+        int fd;
+        fixed (byte* p = CString.Of(path))
+            fd = LibC.open(p, flags | LibC.O_CLOEXEC, 0);
         return fd >= 0 ? fd : throw Failure(path, "open");
     }
 
     private static IOException Failure(string path, string call)
     {
-        var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+        var errno = LibC.errno;
         return errno switch
         {
             Constants.Errno.ENOENT => new FileNotFoundException($"{call} {path}: {Constants.Errno.Text(errno)}", path),

@@ -1,7 +1,9 @@
 using System.Text;
+using CniBox.Interop;
 using CniBox.Spec;
 using CniBox.Spec.Addressing;
 using CniBox.Spec.Config;
+using Tmds.Linux;
 
 namespace CniBox.Ipam.HostLocal;
 
@@ -19,16 +21,16 @@ public sealed class DiskStore : IStore
     public const string LastReservedPrefix = "last_reserved_ip.";
     internal const string TempPrefix = ".tmp-";
 
-    private readonly FdHandle _dir;
-    private readonly FdHandle _lock;
+    private readonly StoreDirectory _dir;
+    private readonly FileDescriptorHandle _lock;
     private string? _pendingTemp;
     private OwnerIndex? _index;
     private Attachment _pendingOwner;
 
-    private DiskStore(string path, FdHandle dir, FdHandle lockFd) => (Path, _dir, _lock) = (path, dir, lockFd);
+    private DiskStore(StoreDirectory dir, FileDescriptorHandle lockFd) => (_dir, _lock) = (dir, lockFd);
 
     /// <summary>The network's directory.</summary>
-    public string Path { get; }
+    public string Path => _dir.Path;
 
     /// <summary>Creates the network's directory and lock file as Go's disk.New does.</summary>
     public static DiskStore Open(string dataDir, string network)
@@ -36,11 +38,12 @@ public sealed class DiskStore : IStore
         HostLocalConfig.ValidateNetworkName(network);
         var path = System.IO.Path.Join(string.IsNullOrEmpty(dataDir) ? HostLocalConfig.DefaultDataDir : dataDir, network);
         MkdirAll(path);
-        var dir = OpenOrThrow(path, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC, 0);
+        var dir = StoreDirectory.Open(path);
         try
         {
-            var lockFd = OpenOrThrow(System.IO.Path.Join(path, LockFileName), LibC.O_CREAT | LibC.O_RDONLY | LibC.O_CLOEXEC, 0b111_101_000);
-            return new DiskStore(path, dir, lockFd);
+            var lockPath = System.IO.Path.Join(path, LockFileName);
+            var lockFd = StoreDirectory.OpenOrThrow(lockPath, LibC.O_CREAT | LibC.O_RDONLY | LibC.O_CLOEXEC, 0b111_101_000);
+            return new DiskStore(dir, lockFd);
         }
         catch
         {
@@ -55,20 +58,23 @@ public sealed class DiskStore : IStore
         for (var end = path.IndexOf('/', 1); ; end = path.IndexOf('/', end + 1))
         {
             var prefix = end < 0 ? path : path[..end];
-            if (prefix.Length > 0 && !prefix.EndsWith('/') && LibC.Mkdir(prefix, 0b111_101_101) != 0)
-            {
-                var errno = LibC.Errno;
-                if (errno != LibC.EEXIST) throw Fail("mkdir", prefix, errno);
-            }
+            if (prefix.Length > 0 && !prefix.EndsWith('/')) Mkdir(prefix);
             if (end < 0) return;
         }
     }
 
+    private static unsafe void Mkdir(string path)
+    {
+        fixed (byte* p = CString.Of(path))
+            if (LibC.mkdir(p, 0b111_101_101) != 0 && LibC.errno is var errno && errno != LibC.EEXIST)
+                throw Fail("mkdir", path, errno);
+    }
+
     public IDisposable Lock()
     {
-        while (LibC.Flock(_lock.Fd, LibC.LOCK_EX) != 0)
+        while (LibCGaps.flock(_lock.DangerousFd, LibCGaps.LOCK_EX) != 0)
         {
-            var errno = LibC.Errno;
+            var errno = LibC.errno;
             if (errno != LibC.EINTR) throw Fail("flock", LockFileName, errno);
         }
         return new Holder(this);
@@ -82,19 +88,17 @@ public sealed class DiskStore : IStore
         _pendingTemp ??= WriteTemp(OwnerKey(owner.ContainerId, ifName));
         _pendingOwner = owner;
         var name = ip.ToString();
-        if (LibC.LinkAt(_dir.Fd, _pendingTemp, _dir.Fd, name, 0) != 0)
+        if (!_dir.TryLink(_pendingTemp, name, out var linkErrno))
         {
-            var errno = LibC.Errno;
-            if (errno == LibC.EEXIST) return false;
-            throw Fail("link", name, errno);
+            if (linkErrno == LibC.EEXIST) return false;
+            throw Fail("link", name, linkErrno);
         }
         DropPendingTemp();
         var lastTemp = WriteTemp(name);
-        if (LibC.RenameAt(_dir.Fd, lastTemp, _dir.Fd, LastReservedPrefix + rangeSetIndex) != 0)
+        if (!_dir.TryRename(lastTemp, LastReservedPrefix + rangeSetIndex, out var renameErrno))
         {
-            var errno = LibC.Errno;
-            LibC.UnlinkAt(_dir.Fd, lastTemp, 0);
-            throw Fail("rename", LastReservedPrefix + rangeSetIndex, errno);
+            _dir.Unlink(lastTemp);
+            throw Fail("rename", LastReservedPrefix + rangeSetIndex, renameErrno);
         }
         return true;
     }
@@ -150,7 +154,7 @@ public sealed class DiskStore : IStore
     public IReadOnlyCollection<IpAddr> Allocated()
     {
         var ips = new List<IpAddr>();
-        foreach (var name in EntryNames())
+        foreach (var name in _dir.EntryNames())
         {
             if (IpAddr.TryParse(name, out var ip)) ips.Add(ip);
         }
@@ -166,7 +170,7 @@ public sealed class DiskStore : IStore
         using (Lock())
         {
             var name = WriteTemp("probe\r\nprobe");
-            LibC.UnlinkAt(_dir.Fd, name, 0);
+            _dir.Unlink(name);
         }
     }
 
@@ -187,14 +191,14 @@ public sealed class DiskStore : IStore
     internal void Scan(OwnerVisitor visit)
     {
         Span<byte> buffer = stackalloc byte[512];
-        var names = EntryNames();
+        var names = _dir.EntryNames();
         var index = names.Count >= OwnerIndex.MinEntries ? _index ??= OwnerIndex.Load(Path) : null;
         var live = index is null ? null : new List<string>(names.Count);
         foreach (var name in names)
         {
             if (name.StartsWith(TempPrefix, StringComparison.Ordinal))
             {
-                if (name != _pendingTemp) LibC.UnlinkAt(_dir.Fd, name, 0);
+                if (name != _pendingTemp) _dir.Unlink(name);
                 continue;
             }
             if (!IpAddr.TryParse(name, out var ip)) continue;
@@ -227,40 +231,12 @@ public sealed class DiskStore : IStore
         index?.SaveIfWorthIt(live!);
     }
 
-    /// <summary>Every non-directory entry, read with getdents64 into one buffer (no per-entry stat).</summary>
-    private unsafe List<string> EntryNames()
-    {
-        var names = new List<string>();
-        if (LibC.LSeek(_dir.Fd, 0, 0) < 0) throw Fail("lseek", Path, LibC.Errno);
-        var buffer = new byte[64 * 1024];
-        fixed (byte* p = buffer)
-        {
-            while (true)
-            {
-                var n = LibC.GetDents64(_dir.Fd, p, (nuint)buffer.Length);
-                if (n < 0 && LibC.Errno == LibC.EINTR) continue;
-                if (n < 0) throw Fail("getdents64", Path, LibC.Errno);
-                if (n == 0) break;
-                for (var pos = 0; pos < n;)
-                {
-                    var reclen = *(ushort*)(p + pos + 16);
-                    var type = p[pos + 18];
-                    var name = new ReadOnlySpan<byte>(p + pos + 19, reclen - 19);
-                    name = name[..name.IndexOf((byte)0)];
-                    if (type != LibC.DT_DIR) names.Add(Encoding.UTF8.GetString(name));
-                    pos += reclen;
-                }
-            }
-        }
-        return names;
-    }
-
     private int Remove(List<string> names)
     {
         var removed = 0;
         foreach (var name in names)
         {
-            if (LibC.UnlinkAt(_dir.Fd, name, 0) == 0) removed++;
+            if (_dir.Unlink(name)) removed++;
         }
         return removed;
     }
@@ -268,7 +244,7 @@ public sealed class DiskStore : IStore
     /// <summary>Reads up to buffer.Length bytes; -1 when the file cannot be opened or read.</summary>
     private unsafe int ReadSmall(string name, Span<byte> buffer)
     {
-        var fd = LibC.OpenAt(_dir.Fd, name, LibC.O_RDONLY | LibC.O_CLOEXEC | LibC.O_NOFOLLOW | LibC.O_NONBLOCK, 0);
+        var fd = _dir.OpenAt(name, LibC.O_RDONLY | LibC.O_CLOEXEC | LibC.O_NOFOLLOW | LibC.O_NONBLOCK, 0);
         if (fd < 0) return -1;
         try
         {
@@ -277,8 +253,8 @@ public sealed class DiskStore : IStore
             {
                 while (total < buffer.Length)
                 {
-                    var n = LibC.Read(fd, p + total, (nuint)(buffer.Length - total));
-                    if (n < 0 && LibC.Errno == LibC.EINTR) continue;
+                    long n = LibC.read(fd, p + total, buffer.Length - total);
+                    if (n < 0 && LibC.errno == LibC.EINTR) continue;
                     if (n < 0) return -1;
                     if (n == 0) break;
                     total += (int)n;
@@ -288,7 +264,7 @@ public sealed class DiskStore : IStore
         }
         finally
         {
-            LibC.Close(fd);
+            LibC.close(fd);
         }
     }
 
@@ -308,8 +284,8 @@ public sealed class DiskStore : IStore
     private unsafe string WriteTemp(string content)
     {
         var name = $"{TempPrefix}{Environment.ProcessId:x}-{Random.Shared.NextInt64():x16}";
-        var fd = LibC.OpenAt(_dir.Fd, name, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_CLOEXEC, 0b110_000_000);
-        if (fd < 0) throw Fail("open", name, LibC.Errno);
+        var fd = _dir.OpenAt(name, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_CLOEXEC, 0b110_000_000);
+        if (fd < 0) throw Fail("open", name, LibC.errno);
         try
         {
             var bytes = Encoding.UTF8.GetBytes(content);
@@ -318,27 +294,27 @@ public sealed class DiskStore : IStore
                 var done = 0;
                 while (done < bytes.Length)
                 {
-                    var n = LibC.Write(fd, p + done, (nuint)(bytes.Length - done));
-                    if (n < 0 && LibC.Errno == LibC.EINTR) continue;
-                    if (n < 0) throw Fail("write", name, LibC.Errno);
+                    long n = LibC.write(fd, p + done, bytes.Length - done);
+                    if (n < 0 && LibC.errno == LibC.EINTR) continue;
+                    if (n < 0) throw Fail("write", name, LibC.errno);
                     done += (int)n;
                 }
             }
         }
         catch
         {
-            LibC.Close(fd);
-            LibC.UnlinkAt(_dir.Fd, name, 0);
+            LibC.close(fd);
+            _dir.Unlink(name);
             throw;
         }
-        LibC.Close(fd);
+        LibC.close(fd);
         return name;
     }
 
     private void DropPendingTemp()
     {
         if (_pendingTemp is null) return;
-        LibC.UnlinkAt(_dir.Fd, _pendingTemp, 0);
+        _dir.Unlink(_pendingTemp);
         _pendingTemp = null;
     }
 
@@ -349,14 +325,7 @@ public sealed class DiskStore : IStore
 
     private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> s) => s.Trim(" \t\n\v\f\r"u8);
 
-    private static FdHandle OpenOrThrow(string path, int flags, int mode)
-    {
-        var fd = LibC.Open(path, flags, mode);
-        return fd >= 0 ? new FdHandle(fd) : throw Fail("open", path, LibC.Errno);
-    }
-
-    private static CniException Fail(string op, string name, int errno) =>
-        new(ErrorCode.Internal, $"{op} {name}: {LibC.Describe(errno)}");
+    private static CniException Fail(string op, string name, int errno) => StoreDirectory.Fail(op, name, errno);
 
     private sealed class Holder(DiskStore store) : IDisposable
     {
@@ -366,7 +335,7 @@ public sealed class DiskStore : IStore
         {
             if (_store is null) return;
             _store.DropPendingTemp();
-            LibC.Flock(_store._lock.Fd, LibC.LOCK_UN);
+            LibCGaps.flock(_store._lock.DangerousFd, LibCGaps.LOCK_UN);
             _store = null;
         }
     }

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using System.Text;
+using Tmds.Linux;
 
 namespace CniBox.Ipam.HostLocal;
 
@@ -171,9 +171,10 @@ internal sealed class OwnerIndex
         int mountId;
         fixed (byte* namePtr = nameZ)
         {
-            if (LibC.NameToHandleAt(dirFd, namePtr, buffer, &mountId, 0) != 0)
+            if (LibC.name_to_handle_at(dirFd, namePtr, (file_handle*)buffer, &mountId, 0) != 0)
             {
-                if (Marshal.GetLastPInvokeError() is LibC.EOPNOTSUPP or 38 /* ENOSYS */) _handlesUnsupported = true;
+                var errno = LibC.errno;
+                if (errno == LibC.EOPNOTSUPP || errno == LibC.ENOSYS) _handlesUnsupported = true;
                 return null;
             }
         }

@@ -1,19 +1,11 @@
 namespace CniBox.Netlink.Constants;
 
-/// <summary>Values from <c>linux/netlink.h</c> and <c>sys/socket.h</c>, checked with a C program against the uapi headers.</summary>
+/// <summary>
+/// Values from <c>linux/netlink.h</c>, checked with a C program against the uapi headers. Socket-level values
+/// (AF_NETLINK, SOCK_RAW, MSG_PEEK, SOL_SOCKET ...) come from Tmds.LibC.
+/// </summary>
 public static class Nl
 {
-    public const int AF_NETLINK = 16;
-    public const int SOCK_RAW = 3;
-    public const int SOCK_CLOEXEC = 0x80000;
-    public const int SOL_NETLINK = 270;
-    public const int MSG_PEEK = 0x2;
-    public const int MSG_TRUNC = 0x20;
-    public const int MSG_DONTWAIT = 0x40;
-    public const int SOL_SOCKET = 1;
-    public const int SO_RCVBUF = 8;
-    public const int SO_RCVBUFFORCE = 33;
-
     public const int NETLINK_ROUTE = 0;
     public const int NETLINK_NETFILTER = 12;
 

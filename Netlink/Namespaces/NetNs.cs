@@ -1,5 +1,5 @@
 using System.Runtime.ExceptionServices;
-using System.Runtime.InteropServices;
+using Tmds.Linux;
 
 namespace CniBox.Netlink.Namespaces;
 
@@ -81,16 +81,16 @@ public static class NetNs
     private static T Switched<T>(NetNsHandle target, Func<T> work, bool mustRestore)
     {
         using NetNsHandle original = Current();
-        if (Native.SetNs(target, Native.CLONE_NEWNET) != 0)
-            throw NetNsException.FromErrno(target.Path, Marshal.GetLastPInvokeError(), "setns");
+        if (LibC.setns(target.DangerousFd, LibC.CLONE_NEWNET) != 0)
+            throw NetNsException.FromErrno(target.Path, LibC.errno, "setns");
         try
         {
             return work();
         }
         finally
         {
-            if (Native.SetNs(original, Native.CLONE_NEWNET) != 0 && mustRestore)
-                Environment.FailFast($"cnibox: cannot return to the original network namespace (errno {Marshal.GetLastPInvokeError()})");
+            if (LibC.setns(original.DangerousFd, LibC.CLONE_NEWNET) != 0 && mustRestore)
+                Environment.FailFast($"cnibox: cannot return to the original network namespace (errno {LibC.errno})");
         }
     }
 }

@@ -1,5 +1,6 @@
-using System.Runtime.InteropServices;
+using CniBox.Interop;
 using CniBox.Netlink.Constants;
+using Tmds.Linux;
 
 namespace CniBox.Netlink.Namespaces;
 
@@ -10,6 +11,13 @@ namespace CniBox.Netlink.Namespaces;
 /// </summary>
 public sealed unsafe class NetNsHandle : FileDescriptorHandle
 {
+    /// <summary>_IO(NSIO 0xb7, 0x3) from linux/nsfs.h.</summary>
+    private const int NS_GET_NSTYPE = 0xb703;
+    private const long NSFS_MAGIC = 0x6e736673;
+    private const long PROC_SUPER_MAGIC = 0x9fa0;
+    /// <summary>Room for struct statfs (120 bytes on x86_64); f_type is the first long on x86_64 and arm64.</summary>
+    private const int StatfsBufferSize = 256;
+
     private NetNsHandle(int fd, string path) : base(fd, ownsHandle: true) => Path = path;
 
     public string Path { get; }
@@ -19,10 +27,12 @@ public sealed unsafe class NetNsHandle : FileDescriptorHandle
     /// <exception cref="NetNsException">Any other failure (permissions ...).</exception>
     public static NetNsHandle Open(string path)
     {
-        int fd = Native.Open(path, Native.O_RDONLY | Native.O_CLOEXEC, 0);
+        int fd;
+        fixed (byte* p = CString.Of(path))
+            fd = LibC.open(p, LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
         if (fd < 0)
         {
-            int errno = Marshal.GetLastPInvokeError();
+            int errno = LibC.errno;
             throw errno switch
             {
                 Errno.ENOENT => new NetNsNotFoundException(path),
@@ -46,9 +56,9 @@ public sealed unsafe class NetNsHandle : FileDescriptorHandle
     /// <summary>A second fd (F_DUPFD_CLOEXEC) on the same namespace, with the same <see cref="Path"/>, owned by the caller.</summary>
     public NetNsHandle Duplicate()
     {
-        int fd = Native.Fcntl(this, Native.F_DUPFD_CLOEXEC, 0);
+        int fd = LibC.fcntl(DangerousFd, LibC.F_DUPFD_CLOEXEC, 0);
         if (fd < 0)
-            throw NetNsException.FromErrno(Path, Marshal.GetLastPInvokeError(), "fcntl(F_DUPFD_CLOEXEC)");
+            throw NetNsException.FromErrno(Path, LibC.errno, "fcntl(F_DUPFD_CLOEXEC)");
         return new NetNsHandle(fd, Path);
     }
 
@@ -58,29 +68,29 @@ public sealed unsafe class NetNsHandle : FileDescriptorHandle
     /// <summary>(st_dev, st_ino) of the namespace file; equal pairs mean the same namespace.</summary>
     public (ulong Device, ulong Inode) Identity()
     {
-        byte* stat = stackalloc byte[Native.StatBufferSize];
-        if (Native.FStat(this, stat) != 0)
-            throw NetNsException.FromErrno(Path, Marshal.GetLastPInvokeError(), "fstat");
-        return (*(ulong*)stat, *(ulong*)(stat + 8));
+        stat status;
+        if (LibC.fstat(DangerousFd, &status) != 0)
+            throw NetNsException.FromErrno(Path, LibC.errno, "fstat");
+        return (status.st_dev, status.st_ino);
     }
 
     private void Validate()
     {
-        byte* statfs = stackalloc byte[Native.StatfsBufferSize];
-        if (Native.FStatFs(this, statfs) != 0)
-            throw NetNsException.FromErrno(Path, Marshal.GetLastPInvokeError(), "fstatfs");
+        byte* statfs = stackalloc byte[StatfsBufferSize];
+        if (LibCGaps.fstatfs(DangerousFd, statfs) != 0)
+            throw NetNsException.FromErrno(Path, LibC.errno, "fstatfs");
         long fsType = *(long*)statfs;
-        if (fsType != Native.NSFS_MAGIC && fsType != Native.PROC_SUPER_MAGIC)
+        if (fsType != NSFS_MAGIC && fsType != PROC_SUPER_MAGIC)
             throw new NotANetNsException(Path);
-        int nsType = Native.Ioctl(this, Native.NS_GET_NSTYPE, 0);
+        int nsType = LibC.ioctl(DangerousFd, NS_GET_NSTYPE, 0);
         if (nsType < 0)
         {
-            int errno = Marshal.GetLastPInvokeError();
+            int errno = LibC.errno;
             throw errno is Errno.ENOTTY or Errno.EINVAL
                 ? new NotANetNsException(Path)
                 : NetNsException.FromErrno(Path, errno, "ioctl(NS_GET_NSTYPE)");
         }
-        if (nsType != Native.CLONE_NEWNET)
+        if (nsType != LibC.CLONE_NEWNET)
             throw new NotANetNsException(Path);
     }
 }

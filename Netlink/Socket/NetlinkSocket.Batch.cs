@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.InteropServices;
 using CniBox.Netlink.Codec;
 using CniBox.Netlink.Constants;
+using Tmds.Linux;
 using static CniBox.Netlink.Constants.Nl;
 
 namespace CniBox.Netlink.Socket;
@@ -34,7 +35,7 @@ public sealed unsafe partial class NetlinkSocket
                     int length;
                     try
                     {
-                        length = Receive(ref buffer, operation, failures.Count > 0 ? MSG_DONTWAIT : 0);
+                        length = Receive(ref buffer, operation, failures.Count > 0 ? LibC.MSG_DONTWAIT : 0);
                     }
                     catch (NetlinkException e) when (e.Errno == Errno.EAGAIN && failures.Count > 0)
                     {
@@ -72,9 +73,8 @@ public sealed unsafe partial class NetlinkSocket
     /// </summary>
     public void EnsureReceiveBuffer(int bytes)
     {
-        if (Native.SetSockOpt(_fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(int)) == 0)
+        if (LibC.setsockopt(Fd, LibC.SOL_SOCKET, LibC.SO_RCVBUFFORCE, &bytes, sizeof(int)) == 0)
             return;
-        _ = Marshal.GetLastPInvokeError();
-        _ = Native.SetSockOpt(_fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(int));
+        _ = LibC.setsockopt(Fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, &bytes, sizeof(int));
     }
 }

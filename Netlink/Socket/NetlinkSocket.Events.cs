@@ -1,7 +1,8 @@
 using System.Buffers;
-using System.Runtime.InteropServices;
+using CniBox.Interop;
 using CniBox.Netlink.Codec;
 using CniBox.Netlink.Constants;
+using Tmds.Linux;
 using static CniBox.Netlink.Constants.Nl;
 
 namespace CniBox.Netlink.Socket;
@@ -13,8 +14,8 @@ public sealed unsafe partial class NetlinkSocket
     public void AddMembership(uint group)
     {
         uint value = group;
-        if (Native.SetSockOpt(_fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, (int*)&value, sizeof(uint)) != 0)
-            throw new NetlinkException(Marshal.GetLastPInvokeError(), $"setsockopt(NETLINK_ADD_MEMBERSHIP, {group})", null);
+        if (LibC.setsockopt(Fd, LibC.SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &value, sizeof(uint)) != 0)
+            throw new NetlinkException(LibC.errno, $"setsockopt(NETLINK_ADD_MEMBERSHIP, {group})", null);
     }
 
     /// <summary>
@@ -55,17 +56,17 @@ public sealed unsafe partial class NetlinkSocket
         _fd.DangerousAddRef(ref added);
         try
         {
-            var pfd = new PollFd { fd = _fd.DangerousFd, events = Native.POLLIN };
+            var pfd = new pollfd { fd = Fd, events = LibC.POLLIN };
             long deadline = Environment.TickCount64 + (long)Math.Max(0, timeout.TotalMilliseconds);
             while (true)
             {
                 int wait = (int)Math.Clamp(deadline - Environment.TickCount64, 0, int.MaxValue);
-                int n = Native.Poll(&pfd, 1, wait);
+                int n = LibCGaps.poll(&pfd, 1, wait);
                 if (n > 0)
                     return true;
                 if (n == 0)
                     return false;
-                int errno = Marshal.GetLastPInvokeError();
+                int errno = LibC.errno;
                 if (errno != Errno.EINTR)
                     throw new NetlinkException(errno, $"{operation}: poll", null);
             }

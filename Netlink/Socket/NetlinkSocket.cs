@@ -1,8 +1,10 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
+using CniBox.Interop;
 using CniBox.Netlink.Codec;
 using CniBox.Netlink.Constants;
 using CniBox.Netlink.Namespaces;
+using Tmds.Linux;
 using static CniBox.Netlink.Constants.Nl;
 
 namespace CniBox.Netlink.Socket;
@@ -34,21 +36,21 @@ public sealed unsafe partial class NetlinkSocket : IDisposable
     /// <summary>Opens a socket in the calling thread's network namespace.</summary>
     public static NetlinkSocket Open(int protocol = NETLINK_ROUTE)
     {
-        int fd = Native.Socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
+        int fd = LibC.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, protocol);
         if (fd < 0)
-            throw new NetlinkException(Marshal.GetLastPInvokeError(), $"socket(AF_NETLINK, {protocol})", null);
-        var handle = new FileDescriptorHandle(fd, ownsHandle: true);
+            throw new NetlinkException(LibC.errno, $"socket(AF_NETLINK, {protocol})", null);
+        var handle = new FileDescriptorHandle(fd);
         try
         {
-            var address = new SockaddrNl { nl_family = AF_NETLINK };
-            if (Native.Bind(handle, &address, (uint)sizeof(SockaddrNl)) != 0)
-                throw new NetlinkException(Marshal.GetLastPInvokeError(), "bind(AF_NETLINK)", null);
-            uint length = (uint)sizeof(SockaddrNl);
-            if (Native.GetSockName(handle, &address, &length) != 0)
-                throw new NetlinkException(Marshal.GetLastPInvokeError(), "getsockname(AF_NETLINK)", null);
-            EnableOption(handle, NETLINK_EXT_ACK);
-            EnableOption(handle, NETLINK_CAP_ACK);
-            EnableOption(handle, NETLINK_GET_STRICT_CHK);
+            var address = new SockaddrNl { nl_family = (ushort)LibC.AF_NETLINK };
+            if (LibC.bind(fd, (sockaddr*)&address, sizeof(SockaddrNl)) != 0)
+                throw new NetlinkException(LibC.errno, "bind(AF_NETLINK)", null);
+            socklen_t length = sizeof(SockaddrNl);
+            if (LibC.getsockname(fd, (sockaddr*)&address, &length) != 0)
+                throw new NetlinkException(LibC.errno, "getsockname(AF_NETLINK)", null);
+            EnableOption(fd, NETLINK_EXT_ACK);
+            EnableOption(fd, NETLINK_CAP_ACK);
+            EnableOption(fd, NETLINK_GET_STRICT_CHK);
             return new NetlinkSocket(handle, protocol, address.nl_pid);
         }
         catch
@@ -98,6 +100,9 @@ public sealed unsafe partial class NetlinkSocket : IDisposable
 
     public void Dispose() => _fd.Dispose();
 
+    /// <summary>The socket's fd; every use is under <see cref="_lock"/> or in a method of this live object.</summary>
+    private int Fd => _fd.DangerousFd;
+
     private int ReceiveReply(ref byte[] buffer, uint seq, bool wantsAck, string operation, MessageHandler? onMessage)
     {
         int count = 0;
@@ -140,15 +145,15 @@ public sealed unsafe partial class NetlinkSocket : IDisposable
 
     private void Send(ReadOnlySpan<byte> message, string operation)
     {
-        var kernel = new SockaddrNl { nl_family = AF_NETLINK };
+        var kernel = new SockaddrNl { nl_family = (ushort)LibC.AF_NETLINK };
         fixed (byte* p = message)
         {
             while (true)
             {
-                nint sent = Native.SendTo(_fd, p, (nuint)message.Length, 0, &kernel, (uint)sizeof(SockaddrNl));
+                long sent = LibC.sendto(Fd, p, message.Length, 0, (sockaddr*)&kernel, sizeof(SockaddrNl));
                 if (sent >= 0)
                     return;
-                int errno = Marshal.GetLastPInvokeError();
+                int errno = LibC.errno;
                 if (errno != Errno.EINTR)
                     throw new NetlinkException(errno, operation, null);
             }
@@ -160,7 +165,7 @@ public sealed unsafe partial class NetlinkSocket : IDisposable
     {
         while (true)
         {
-            int size = ReceiveCore(buffer, MSG_PEEK | MSG_TRUNC | flags, operation, out _);
+            int size = ReceiveCore(buffer, LibC.MSG_PEEK | LibC.MSG_TRUNC | flags, operation, out _);
             if (size > buffer.Length)
             {
                 ArrayPool<byte>.Shared.Return(buffer);
@@ -175,30 +180,30 @@ public sealed unsafe partial class NetlinkSocket : IDisposable
     private int ReceiveCore(byte[] buffer, int flags, string operation, out uint senderPortId)
     {
         var from = new SockaddrNl();
-        uint fromLength = (uint)sizeof(SockaddrNl);
+        socklen_t fromLength = sizeof(SockaddrNl);
         fixed (byte* p = buffer)
         {
             while (true)
             {
-                nint n = Native.RecvFrom(_fd, p, (nuint)buffer.Length, flags, &from, &fromLength);
+                long n = LibC.recvfrom(Fd, p, buffer.Length, flags, (sockaddr*)&from, &fromLength);
                 if (n >= 0)
                 {
                     senderPortId = from.nl_pid;
                     return (int)n;
                 }
-                int errno = Marshal.GetLastPInvokeError();
+                int errno = LibC.errno;
                 if (errno != Errno.EINTR)
                     throw new NetlinkException(errno, operation, null);
             }
         }
     }
 
-    private static void EnableOption(FileDescriptorHandle fd, int option)
+    private static void EnableOption(int fd, int option)
     {
         int one = 1;
-        if (Native.SetSockOpt(fd, SOL_NETLINK, option, &one, sizeof(int)) == 0)
+        if (LibC.setsockopt(fd, LibC.SOL_NETLINK, option, &one, sizeof(int)) == 0)
             return;
-        int errno = Marshal.GetLastPInvokeError();
+        int errno = LibC.errno;
         if (errno != Errno.ENOPROTOOPT)
             throw new NetlinkException(errno, $"setsockopt(SOL_NETLINK, {option})", null);
     }

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Runtime.InteropServices;
-using System.Text;
+using CniBox.Interop;
+using Tmds.Linux;
 
 namespace CniBox.Spec.Invoke;
 
@@ -14,9 +15,9 @@ public sealed record ChildResult(int ExitCode, byte[] Stdout, byte[] Stderr);
 /// </summary>
 public static unsafe class ChildProcess
 {
-    private const int TextFileBusy = 26, Interrupted = 4, WouldBlock = 11, BrokenPipe = 32;
-    private const int OCloexec = 0x80000, ONonblock = 0x800, FSetfl = 4, FGetfl = 3;
-    private const short PollIn = 1, PollOut = 4, PollErr = 8, PollHup = 16;
+    // poll(2) revents that mean "go on": ready, or the other end is gone (the next write/read says how).
+    private static readonly int Writable = (ushort)LibC.POLLOUT | (ushort)LibC.POLLERR | (ushort)LibC.POLLHUP;
+    private static readonly int Readable = (ushort)LibC.POLLIN | (ushort)LibC.POLLERR | (ushort)LibC.POLLHUP;
 
     public static ChildResult Run(string path, IReadOnlyDictionary<string, string> environmentOverrides, byte[] stdin,
         IReadOnlyList<string>? arguments = null)
@@ -32,9 +33,9 @@ public static unsafe class ChildProcess
         }
         finally
         {
-            close(input[0]);
-            close(output[1]);
-            close(errors[1]);
+            LibC.close(input[0]);
+            LibC.close(output[1]);
+            LibC.close(errors[1]);
         }
         var (stdout, stderr) = Pump(input[1], output[0], errors[0], stdin);
         return new ChildResult(Wait(pid), stdout, stderr);
@@ -43,7 +44,7 @@ public static unsafe class ChildProcess
     private static void MakePipe(Span<int> fds)
     {
         fixed (int* p = fds)
-            if (pipe2(p, OCloexec) != 0) throw Failure("pipe2");
+            if (LibC.pipe2(p, LibC.O_CLOEXEC) != 0) throw Failure("pipe2");
     }
 
     private static int SpawnWithRetry(string path, string[] argv, string[] envp, int stdinFd, int stdoutFd, int stderrFd)
@@ -52,7 +53,7 @@ public static unsafe class ChildProcess
         {
             var error = Spawn(path, argv, envp, stdinFd, stdoutFd, stderrFd, out var pid);
             if (error == 0) return pid;
-            if (error != TextFileBusy || attempt >= 5)
+            if (error != LibC.ETXTBSY || attempt >= 5)
                 throw new CniException(ErrorCode.Internal, $"failed to exec {path}: {Marshal.GetPInvokeErrorMessage(error)}");
             Thread.Sleep(1000);
         }
@@ -61,25 +62,25 @@ public static unsafe class ChildProcess
     private static int Spawn(string path, string[] arguments, string[] envp, int stdinFd, int stdoutFd, int stderrFd, out int pid)
     {
         var actions = stackalloc byte[256];
-        posix_spawn_file_actions_init(actions);
+        LibCGaps.posix_spawn_file_actions_init(actions);
         var strings = new List<IntPtr>();
         try
         {
-            posix_spawn_file_actions_adddup2(actions, stdinFd, 0);
-            posix_spawn_file_actions_adddup2(actions, stdoutFd, 1);
-            posix_spawn_file_actions_adddup2(actions, stderrFd, 2);
+            LibCGaps.posix_spawn_file_actions_adddup2(actions, stdinFd, 0);
+            LibCGaps.posix_spawn_file_actions_adddup2(actions, stdoutFd, 1);
+            LibCGaps.posix_spawn_file_actions_adddup2(actions, stderrFd, 2);
             var argv = NullTerminated(arguments, strings);
             var env = NullTerminated(envp, strings);
             var cpath = Marshal.StringToCoTaskMemUTF8(path);
             strings.Add(cpath);
             int child;
-            var error = posix_spawn(&child, (byte*)cpath, actions, null, argv, env);
+            var error = LibCGaps.posix_spawn(&child, (byte*)cpath, actions, null, argv, env);
             pid = child;
             return error;
         }
         finally
         {
-            posix_spawn_file_actions_destroy(actions);
+            LibCGaps.posix_spawn_file_actions_destroy(actions);
             foreach (var s in strings) Marshal.FreeCoTaskMem(s);
         }
     }
@@ -116,90 +117,69 @@ public static unsafe class ChildProcess
         var stderr = new MemoryStream();
         var buffer = new byte[16384];
         var written = 0;
-        var fds = stackalloc PollFd[3];
+        var fds = stackalloc pollfd[3];
         int inFd = stdinFd, outFd = stdoutFd, errFd = stderrFd;
-        if (stdin.Length == 0) { close(inFd); inFd = -1; }
+        if (stdin.Length == 0) { LibC.close(inFd); inFd = -1; }
         while (outFd >= 0 || errFd >= 0)
         {
-            fds[0] = new PollFd { Fd = inFd, Events = PollOut };
-            fds[1] = new PollFd { Fd = outFd, Events = PollIn };
-            fds[2] = new PollFd { Fd = errFd, Events = PollIn };
-            if (poll(fds, 3, -1) < 0)
+            fds[0] = new pollfd { fd = inFd, events = LibC.POLLOUT };
+            fds[1] = new pollfd { fd = outFd, events = LibC.POLLIN };
+            fds[2] = new pollfd { fd = errFd, events = LibC.POLLIN };
+            if (LibCGaps.poll(fds, 3, -1) < 0)
             {
-                if (Marshal.GetLastPInvokeError() == Interrupted) continue;
+                if (LibC.errno == LibC.EINTR) continue;
                 throw Failure("poll");
             }
-            if (inFd >= 0 && (fds[0].Revents & (PollOut | PollErr | PollHup)) != 0)
+            if (inFd >= 0 && (fds[0].revents & Writable) != 0)
             {
                 fixed (byte* p = stdin)
                 {
-                    var n = write(inFd, p + written, (nint)(stdin.Length - written));
-                    var errno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
+                    long n = LibC.write(inFd, p + written, stdin.Length - written);
+                    var errno = n < 0 ? LibC.errno : 0;
                     if (n > 0) written += (int)n;
-                    if (written == stdin.Length || (n < 0 && errno != WouldBlock && errno != Interrupted))
+                    // EPIPE (the child did not read all of stdin) ends the feeding too; its exit status says the rest.
+                    if (written == stdin.Length || (n < 0 && errno != LibC.EAGAIN && errno != LibC.EINTR))
                     {
-                        close(inFd);
+                        LibC.close(inFd);
                         inFd = -1;
-                        _ = errno == BrokenPipe; // the child did not read all of stdin; its exit status says the rest
                     }
                 }
             }
-            Drain(ref outFd, fds[1].Revents, stdout, buffer);
-            Drain(ref errFd, fds[2].Revents, stderr, buffer);
+            Drain(ref outFd, fds[1].revents, stdout, buffer);
+            Drain(ref errFd, fds[2].revents, stderr, buffer);
         }
-        if (inFd >= 0) close(inFd);
+        if (inFd >= 0) LibC.close(inFd);
         return (stdout.ToArray(), stderr.ToArray());
     }
 
     private static void Drain(ref int fd, short revents, MemoryStream sink, byte[] buffer)
     {
-        if (fd < 0 || (revents & (PollIn | PollErr | PollHup)) == 0) return;
+        if (fd < 0 || (revents & Readable) == 0) return;
         fixed (byte* p = buffer)
         {
-            var n = read(fd, p, buffer.Length);
+            long n = LibC.read(fd, p, buffer.Length);
             if (n > 0) { sink.Write(buffer, 0, (int)n); return; }
-            if (n < 0 && Marshal.GetLastPInvokeError() == Interrupted) return;
+            if (n < 0 && LibC.errno == LibC.EINTR) return;
         }
-        close(fd);
+        LibC.close(fd);
         fd = -1;
     }
 
     private static int Wait(int pid)
     {
         int status;
-        while (waitpid(pid, &status, 0) < 0)
-            if (Marshal.GetLastPInvokeError() != Interrupted) throw Failure("waitpid");
+        while (LibCGaps.waitpid(pid, &status, 0) < 0)
+            if (LibC.errno != LibC.EINTR) throw Failure("waitpid");
         var signal = status & 0x7f;
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal;
     }
 
     private static void SetNonBlocking(int fd)
     {
-        var flags = fcntl(fd, FGetfl, 0);
-        fcntl(fd, FSetfl, flags | ONonblock);
+        var flags = LibC.fcntl(fd, LibC.F_GETFL);
+        LibC.fcntl(fd, LibC.F_SETFL, flags | LibC.O_NONBLOCK);
     }
 
     private static CniException Failure(string call) =>
-        new(ErrorCode.Internal, $"{call}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct PollFd
-    {
-        public int Fd;
-        public short Events;
-        public short Revents;
-    }
-
-    private const string Libc = "libc.so.6";
-    [DllImport(Libc, SetLastError = true)] private static extern int pipe2(int* fds, int flags);
-    [DllImport(Libc, SetLastError = true)] private static extern int close(int fd);
-    [DllImport(Libc, SetLastError = true)] private static extern nint read(int fd, byte* buf, nint count);
-    [DllImport(Libc, SetLastError = true)] private static extern nint write(int fd, byte* buf, nint count);
-    [DllImport(Libc, SetLastError = true)] private static extern int poll(PollFd* fds, ulong nfds, int timeout);
-    [DllImport(Libc, SetLastError = true)] private static extern int fcntl(int fd, int cmd, int arg);
-    [DllImport(Libc, SetLastError = true)] private static extern int waitpid(int pid, int* status, int options);
-    [DllImport(Libc)] private static extern int posix_spawn_file_actions_init(byte* actions);
-    [DllImport(Libc)] private static extern int posix_spawn_file_actions_destroy(byte* actions);
-    [DllImport(Libc)] private static extern int posix_spawn_file_actions_adddup2(byte* actions, int fd, int newFd);
-    [DllImport(Libc)] private static extern int posix_spawn(int* pid, byte* path, byte* actions, void* attr, byte** argv, byte** envp);
+        new(ErrorCode.Internal, $"{call}: {Marshal.GetPInvokeErrorMessage(LibC.errno)}");
 }

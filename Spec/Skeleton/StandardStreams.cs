@@ -1,6 +1,6 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
+using Tmds.Linux;
 
 namespace CniBox.Spec.Skeleton;
 
@@ -8,7 +8,7 @@ namespace CniBox.Spec.Skeleton;
 /// fds 0-2 as plain streams. System.Console would probe the terminal and start a signal thread on every exec,
 /// which a plugin (always run with pipes) pays for on each call.
 /// </summary>
-public static partial class StandardStreams
+public static class StandardStreams
 {
     /// <summary>
     /// Reads go through FileStream; writes through write(2) at the fd's shared offset, because FileStream on a
@@ -19,13 +19,17 @@ public static partial class StandardStreams
         ? new FdWriteStream(fd)
         : new FileStream(new SafeFileHandle(fd, ownsHandle: false), access, bufferSize: 0);
 
-    public static TextWriter Stderr { get; } =
-        new StreamWriter(Open(2, FileAccess.Write), new UTF8Encoding(false)) { AutoFlush = true };
+    public static TextWriter Stderr { get; } = Writer(2);
 
-    private sealed partial class FdWriteStream(int fd) : Stream
+    /// <summary>
+    /// UTF-8 text to fd 1 or 2, flushed on every write. Also for the front door: System.Console would read terminfo,
+    /// and with HOME unset look the user up in NSS (getpwuid_r), which may dlopen libnss_systemd into the static binary.
+    /// </summary>
+    public static TextWriter Writer(int fd) =>
+        new StreamWriter(Open(fd, FileAccess.Write), new UTF8Encoding(false)) { AutoFlush = true };
+
+    private sealed class FdWriteStream(int fd) : Stream
     {
-        private const int EINTR = 4;
-
         public override bool CanRead => false;
         public override bool CanSeek => false;
         public override bool CanWrite => true;
@@ -44,19 +48,16 @@ public static partial class StandardStreams
                 var done = 0;
                 while (done < buffer.Length)
                 {
-                    var n = SysWrite(fd, p + done, (nuint)(buffer.Length - done));
+                    long n = LibC.write(fd, p + done, buffer.Length - done);
                     if (n < 0)
                     {
-                        var errno = Marshal.GetLastPInvokeError();
-                        if (errno == EINTR) continue;
+                        var errno = LibC.errno;
+                        if (errno == LibC.EINTR) continue;
                         throw new IOException($"write to fd {fd} failed: errno {errno}", errno);
                     }
                     done += (int)n;
                 }
             }
         }
-
-        [LibraryImport("libc.so.6", EntryPoint = "write", SetLastError = true)]
-        private static unsafe partial nint SysWrite(int fd, byte* buffer, nuint count);
     }
 }

@@ -113,7 +113,7 @@ public class FrontDoorProcessTests
         Assert.That(Run("file", "-L", Binaries.Cnibox), Does.Contain("statically linked"));
         // ADD with a non-netns path goes through Tmds.LibC (open, fstatfs) and Serilog before failing.
         var log = $"/tmp/cnibox-strace-{Environment.ProcessId}";
-        Run("strace", "-f", "-e", "trace=openat,open", "-o", log,
+        Run("strace", "-f", "-s", "4096", "-e", "trace=openat,open", "-o", log,
             "-E", "CNI_COMMAND=ADD", "-E", "CNI_CONTAINERID=c", "-E", "CNI_NETNS=/tmp", "-E", "CNI_IFNAME=lo",
             "-E", "CNI_PATH=/x", Binaries.Cnibox, "loopback");
         var opened = File.ReadAllText(log);
