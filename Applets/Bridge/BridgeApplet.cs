@@ -1,7 +1,8 @@
 using CniBox.Applets.Common;
 using CniBox.Ipam;
 using CniBox.Netlink;
-using CniBox.Netlink.Route;
+using CniBox.Netlink.Links;
+using CniBox.Netlink.Rtnl;
 using CniBox.Spec;
 using CniBox.Spec.Results;
 using CniBox.Spec.Skeleton;

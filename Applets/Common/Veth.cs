@@ -1,7 +1,8 @@
 using System.Net.Sockets;
 using CniBox.Netlink;
+using CniBox.Netlink.Links;
 using CniBox.Netlink.Namespaces;
-using CniBox.Netlink.Route;
+using CniBox.Netlink.Rtnl;
 using CniBox.Netlink.Socket;
 using CniBox.Spec;
 using Serilog;

@@ -1,9 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
 using CniBox.Netlink;
+using CniBox.Netlink.Addresses;
 using CniBox.Netlink.Constants;
 using CniBox.Netlink.Namespaces;
-using CniBox.Netlink.Route;
+using CniBox.Netlink.Routes;
+using CniBox.Netlink.Rtnl;
+using CniBox.Netlink.Rules;
 using CniBox.Netlink.Socket;
 using CniBox.Tests.Support;
 

@@ -1,6 +1,8 @@
+using CniBox.Netlink.BridgePorts;
 using CniBox.Netlink.Constants;
+using CniBox.Netlink.Links;
 using CniBox.Netlink.Namespaces;
-using CniBox.Netlink.Route;
+using CniBox.Netlink.Rtnl;
 using CniBox.Netlink.Socket;
 using CniBox.Tests.Support;
 

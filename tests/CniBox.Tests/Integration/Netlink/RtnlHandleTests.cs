@@ -1,10 +1,12 @@
-using CniBox.Tests.Support;
 using System.Net;
 using System.Net.Sockets;
+using CniBox.Netlink.Addresses;
 using CniBox.Netlink.Constants;
+using CniBox.Netlink.Links;
 using CniBox.Netlink.Namespaces;
-using CniBox.Netlink.Route;
+using CniBox.Netlink.Rtnl;
 using CniBox.Netlink.Socket;
+using CniBox.Tests.Support;
 
 namespace CniBox.Tests.Integration.Netlink;
 

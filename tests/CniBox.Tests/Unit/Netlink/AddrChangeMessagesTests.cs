@@ -1,5 +1,5 @@
 using System.Net;
-using CniBox.Netlink.Route;
+using CniBox.Netlink.Addresses;
 
 namespace CniBox.Tests.Unit.Netlink;
 

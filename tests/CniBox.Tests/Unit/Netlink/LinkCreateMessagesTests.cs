@@ -1,4 +1,5 @@
-using CniBox.Netlink.Route;
+
+using CniBox.Netlink.Links;
 
 namespace CniBox.Tests.Unit.Netlink;
 

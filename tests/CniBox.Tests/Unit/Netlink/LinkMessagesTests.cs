@@ -1,4 +1,4 @@
-using CniBox.Netlink.Route;
+using CniBox.Netlink.Links;
 using CniBox.Tests.Unit.Netlink.Captures;
 
 namespace CniBox.Tests.Unit.Netlink;

@@ -1,5 +1,5 @@
 using CniBox.Netlink.Codec;
-using CniBox.Netlink.Route;
+using CniBox.Netlink.Links;
 
 namespace CniBox.Tests.Unit.Netlink;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using CniBox.Netlink.Route;
+using CniBox.Netlink.Rules;
 
 namespace CniBox.Tests.Unit.Netlink;
 
