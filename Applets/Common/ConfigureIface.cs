@@ -46,7 +46,7 @@ public static class IfaceConfigurator
             }
             try
             {
-                container.AddAddress(link.Index, address.Address.ToIp(), address.FamilyPrefix, broadcast: address.Broadcast());
+                container.AddAddress(new AddrSpec(link.Index, address.Address.ToIp(), address.FamilyPrefix) { Broadcast = address.Broadcast() });
             }
             catch (NetlinkException e)
             {

@@ -20,19 +20,15 @@ public static class AddrMessages
     }
 
     /// <summary>
-    /// As <c>ip addr add|replace IP/PREFIX [broadcast B] dev X [nodad ...]</c>: IFA_LOCAL, IFA_BROADCAST, then
-    /// IFA_ADDRESS. Flags up to 0xff go into ifa_flags (as iproute does), larger ones into IFA_FLAGS.
+    /// As <c>ip addr add IP/PREFIX [broadcast B] dev X [nodad ...]</c>: IFA_LOCAL, IFA_BROADCAST, then IFA_ADDRESS.
+    /// Flags up to 0xff go into ifa_flags (as iproute does), larger ones into IFA_FLAGS.
     /// </summary>
-    public static void Add(ref NetlinkWriter w, uint seq, int index, IPAddress ip, int prefix,
-        uint flags = 0, byte scope = 0, IPAddress? broadcast = null, bool replace = false)
-    {
-        ushort nlFlags = (ushort)(NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL));
-        Write(ref w, RTM_NEWADDR, nlFlags, seq, index, ip, prefix, flags, scope, broadcast);
-    }
+    public static void Add(ref NetlinkWriter w, uint seq, AddrSpec addr) =>
+        Write(ref w, RTM_NEWADDR, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, seq, addr);
 
     /// <summary>As <c>ip addr del IP/PREFIX dev X</c>.</summary>
     public static void Delete(ref NetlinkWriter w, uint seq, int index, IPAddress ip, int prefix) =>
-        Write(ref w, RTM_DELADDR, NLM_F_REQUEST | NLM_F_ACK, seq, index, ip, prefix, 0, 0, null);
+        Write(ref w, RTM_DELADDR, NLM_F_REQUEST | NLM_F_ACK, seq, new AddrSpec(index, ip, prefix));
 
     /// <summary>Parses an RTM_NEWADDR message; null for any other type or an unknown family.</summary>
     public static AddrInfo? Parse(in NetlinkMessage message)
@@ -76,22 +72,22 @@ public static class AddrMessages
         _ => throw new ArgumentOutOfRangeException(nameof(family), family, "only Unspecified, InterNetwork and InterNetworkV6"),
     };
 
-    private static void Write(ref NetlinkWriter w, ushort type, ushort nlFlags, uint seq, int index, IPAddress ip, int prefix,
-        uint flags, byte scope, IPAddress? broadcast)
+    private static void Write(ref NetlinkWriter w, ushort type, ushort nlFlags, uint seq, AddrSpec addr)
     {
+        (IPAddress ip, int prefix, uint flags, IPAddress? broadcast) = (addr.Address, addr.PrefixLength, addr.Flags, addr.Broadcast);
         int bits = ip.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
         if (prefix < 0 || prefix > bits)
-            throw new ArgumentOutOfRangeException(nameof(prefix), prefix, $"prefix length must be 0 to {bits}");
+            throw new ArgumentOutOfRangeException(nameof(addr), prefix, $"prefix length must be 0 to {bits}");
         if (broadcast is not null && broadcast.AddressFamily != AddressFamily.InterNetwork)
-            throw new ArgumentException("a broadcast address exists only for IPv4", nameof(broadcast));
+            throw new ArgumentException("a broadcast address exists only for IPv4", nameof(addr));
         w.BeginMessage(type, nlFlags, seq);
         w.WriteStruct(new IfAddrMsg
         {
             ifa_family = ToKernel(ip.AddressFamily),
             ifa_prefixlen = (byte)prefix,
             ifa_flags = flags <= 0xff ? (byte)flags : (byte)0,
-            ifa_scope = scope,
-            ifa_index = (uint)index,
+            ifa_scope = addr.Scope,
+            ifa_index = (uint)addr.Index,
         });
         Span<byte> bytes = stackalloc byte[16];
         w.PutBytes(IFA_LOCAL, Bytes(ip, bytes));

@@ -32,15 +32,15 @@ public static class BridgeMessages
     /// As <c>bridge vlan add dev X vid N [pvid] [untagged] [self] [master]</c>: RTM_SETLINK, AF_BRIDGE,
     /// IFLA_AF_SPEC { IFLA_BRIDGE_FLAGS (only when master or self is asked), IFLA_BRIDGE_VLAN_INFO }.
     /// </summary>
-    public static void AddVlan(ref NetlinkWriter w, uint seq, int index, ushort vid, bool pvid, bool untagged, bool self, bool master)
+    public static void AddVlan(ref NetlinkWriter w, uint seq, int index, BridgeVlan vlan, BridgeVlanTarget target)
     {
-        ushort flags = (ushort)((pvid ? BRIDGE_VLAN_INFO_PVID : 0) | (untagged ? BRIDGE_VLAN_INFO_UNTAGGED : 0));
-        Vlan(ref w, RTM_SETLINK, seq, index, vid, flags, self, master);
+        ushort flags = (ushort)((vlan.Pvid ? BRIDGE_VLAN_INFO_PVID : 0) | (vlan.Untagged ? BRIDGE_VLAN_INFO_UNTAGGED : 0));
+        Vlan(ref w, RTM_SETLINK, seq, index, vlan.Vid, flags, target);
     }
 
     /// <summary>As <c>bridge vlan del dev X vid N [self] [master]</c>: RTM_DELLINK with the same IFLA_AF_SPEC.</summary>
-    public static void DeleteVlan(ref NetlinkWriter w, uint seq, int index, ushort vid, bool self, bool master) =>
-        Vlan(ref w, RTM_DELLINK, seq, index, vid, 0, self, master);
+    public static void DeleteVlan(ref NetlinkWriter w, uint seq, int index, ushort vid, BridgeVlanTarget target) =>
+        Vlan(ref w, RTM_DELLINK, seq, index, vid, 0, target);
 
     /// <summary>As <c>bridge vlan show</c>: an AF_BRIDGE link dump with IFLA_EXT_MASK RTEXT_FILTER_BRVLAN.</summary>
     public static void DumpVlans(ref NetlinkWriter w, uint seq)
@@ -78,16 +78,15 @@ public static class BridgeMessages
         return vlans;
     }
 
-    private static void Vlan(ref NetlinkWriter w, ushort type, uint seq, int index, ushort vid, ushort vlanFlags, bool self, bool master)
+    private static void Vlan(ref NetlinkWriter w, ushort type, uint seq, int index, ushort vid, ushort vlanFlags, BridgeVlanTarget target)
     {
         if (vid is 0 or > 4094)
             throw new ArgumentOutOfRangeException(nameof(vid), vid, "VLAN id must be 1 to 4094");
         w.BeginMessage(type, NLM_F_REQUEST | NLM_F_ACK, seq);
         w.WriteStruct(new IfInfoMsg { ifi_family = AF_BRIDGE, ifi_index = index });
         NestToken spec = w.BeginNest(IFLA_AF_SPEC);
-        ushort bridgeFlags = (ushort)((master ? BRIDGE_FLAGS_MASTER : 0) | (self ? BRIDGE_FLAGS_SELF : 0));
-        if (bridgeFlags != 0)
-            w.PutU16(IFLA_BRIDGE_FLAGS, bridgeFlags);
+        if (target != BridgeVlanTarget.None)
+            w.PutU16(IFLA_BRIDGE_FLAGS, (ushort)target);
         Span<byte> info = stackalloc byte[4];
         MemoryMarshal.Write(info, in vlanFlags);
         MemoryMarshal.Write(info[2..], in vid);

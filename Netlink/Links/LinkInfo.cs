@@ -11,6 +11,8 @@ namespace CniBox.Netlink.Links;
 /// <param name="TxQueueLength">IFLA_TXQLEN.</param>
 /// <param name="SlaveKind">IFLA_INFO_SLAVE_KIND ("bridge" for a bridge port), null when not enslaved.</param>
 /// <param name="BridgePort">Port flags from IFLA_INFO_SLAVE_DATA when <paramref name="SlaveKind"/> is "bridge".</param>
+/// <param name="KindData">What the kernel says about the link's kind: <see cref="VethData"/>, <see cref="BridgeData"/>,
+/// <see cref="MacvlanData"/>; null for other kinds and kind-less links.</param>
 public sealed record LinkInfo(
     int Index,
     string Name,
@@ -25,7 +27,8 @@ public sealed record LinkInfo(
     int? LinkNetNsId = null,
     int TxQueueLength = 0,
     string? SlaveKind = null,
-    BridgePortInfo? BridgePort = null)
+    BridgePortInfo? BridgePort = null,
+    LinkKindData? KindData = null)
 {
     public bool IsUp => (Flags & InterfaceFlags.Up) != 0;
 

@@ -7,11 +7,17 @@ using static CniBox.Netlink.Constants.Rtm;
 
 namespace CniBox.Netlink.Links;
 
-/// <summary>RTM_*LINK requests, byte for byte what iproute2 6.1 sends, and the RTM_NEWLINK parser.</summary>
+/// <summary>
+/// RTM_*LINK requests, byte for byte what iproute2 6.1 sends, and the RTM_NEWLINK parser. Creations (one file
+/// per kind) follow iproute2's attribute order: the options given (IFLA_MTU, IFLA_ADDRESS, IFLA_LINK), then
+/// IFLA_IFNAME, then IFLA_LINKINFO.
+/// </summary>
 public static partial class LinkMessages
 {
     /// <summary>IFNAMSIZ - 1: the kernel rejects longer IFLA_IFNAME values.</summary>
     public const int MaxNameBytes = 15;
+
+    private const ushort CreateFlags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
 
     /// <summary>As <c>ip link set lo up</c> resolves "lo": AF_UNSPEC, IFLA_EXT_MASK VF|SKIP_STATS, IFLA_IFNAME.</summary>
     public static void GetByName(ref NetlinkWriter w, uint seq, string name)
@@ -43,6 +49,27 @@ public static partial class LinkMessages
         w.EndMessage();
     }
 
+    /// <summary>As <c>ip link del dev X</c> once iproute has resolved X to its ifindex.</summary>
+    public static void Delete(ref NetlinkWriter w, uint seq, int index)
+    {
+        w.BeginMessage(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, seq);
+        w.WriteStruct(new IfInfoMsg { ifi_index = index });
+        w.EndMessage();
+    }
+
+    /// <summary>
+    /// <c>ip link del dev NAME</c> in one request: iproute resolves the name first (RTM_GETLINK), but the
+    /// kernel also accepts ifindex 0 with IFLA_IFNAME, which saves a round trip and a race.
+    /// </summary>
+    public static void Delete(ref NetlinkWriter w, uint seq, string name)
+    {
+        CheckName(name);
+        w.BeginMessage(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, seq);
+        w.WriteStruct(new IfInfoMsg());
+        w.PutStringZ(IFLA_IFNAME, name);
+        w.EndMessage();
+    }
+
     /// <summary>Parses an RTM_NEWLINK message; null for any other type.</summary>
     public static LinkInfo? Parse(in NetlinkMessage message)
     {
@@ -70,8 +97,9 @@ public static partial class LinkMessages
                 case IFLA_LINKINFO: info = ReadLinkInfo(a.GetNested()); break;
             }
         }
+        LinkKindData? data = info.Kind == VethKind ? new VethData(link, netnsid) : info.Data;
         return new LinkInfo(ifi.ifi_index, name, (InterfaceFlags)ifi.ifi_flags, oper, mtu, mac, info.Kind, master, ifi.ifi_type,
-            link, netnsid, txqlen, info.SlaveKind, info.SlaveKind == "bridge" ? info.Port : null);
+            link, netnsid, txqlen, info.SlaveKind, info.SlaveKind == BridgeKind ? info.Port : null, data);
     }
 
     public static string FormatMac(ReadOnlySpan<byte> address)
@@ -99,25 +127,43 @@ public static partial class LinkMessages
         return parts.Length == 6 ? bytes : throw new ArgumentException($"invalid MAC address \"{mac}\": expected 6 bytes", nameof(mac));
     }
 
-    private record struct KindInfo(string? Kind, string? SlaveKind, BridgePortInfo? Port);
+    private record struct KindInfo(string? Kind, LinkKindData? Data, string? SlaveKind, BridgePortInfo? Port);
 
     private static KindInfo ReadLinkInfo(AttributeReader linkInfo)
     {
         var result = new KindInfo();
+        ReadOnlySpan<byte> data = default;
         foreach (NetlinkAttribute a in linkInfo)
         {
             switch (a.Type)
             {
                 case IFLA_INFO_KIND: result.Kind = a.GetString(); break;
+                case IFLA_INFO_DATA: data = a.Payload; break;
                 case IFLA_INFO_SLAVE_KIND: result.SlaveKind = a.GetString(); break;
                 case IFLA_INFO_SLAVE_DATA: result.Port = ReadBridgePort(a.GetNested()); break;
             }
         }
+        // IFLA_INFO_KIND comes first from the kernel, but nothing in the format promises it.
+        result.Data = result.Kind switch
+        {
+            BridgeKind => ReadBridgeData(new AttributeReader(data)),
+            MacvlanKind => ReadMacvlanData(new AttributeReader(data)),
+            _ => null,
+        };
         return result;
     }
 
-    /// <summary>Reads IFLA_BRPORT_* attributes (IFLA_INFO_SLAVE_DATA of a bridge port, or IFLA_PROTINFO of AF_BRIDGE).</summary>
-    internal static BridgePortInfo ReadBridgePort(AttributeReader attributes)
+    private static void PutCommon(ref NetlinkWriter w, string name, int mtu, string? mac)
+    {
+        if (mtu > 0)
+            w.PutU32(IFLA_MTU, (uint)mtu);
+        if (mac is not null)
+            w.PutBytes(IFLA_ADDRESS, ParseMac(mac));
+        w.PutStringZ(IFLA_IFNAME, name);
+    }
+
+    /// <summary>Reads IFLA_BRPORT_* attributes (IFLA_INFO_SLAVE_DATA of a bridge port).</summary>
+    private static BridgePortInfo ReadBridgePort(AttributeReader attributes)
     {
         bool hairpin = false, isolated = false;
         byte state = 0;

@@ -33,18 +33,9 @@ public sealed partial class RtnlHandle
         return all;
     }
 
-    /// <summary>
-    /// <c>ip addr add IP/PREFIX [broadcast B] [scope S] dev X [nodad ...]</c>. <paramref name="flags"/> are IFA_F_*
-    /// (IFA_F_NODAD, IFA_F_NOPREFIXROUTE ...). An existing identical address throws EEXIST.
-    /// </summary>
-    public void AddAddress(int index, IPAddress ip, int prefix, uint flags = 0, byte scope = 0, IPAddress? broadcast = null) =>
-        Execute($"RTM_NEWADDR {ip}/{prefix} dev #{index}",
-            (ref NetlinkWriter w, uint seq) => AddrMessages.Add(ref w, seq, index, ip, prefix, flags, scope, broadcast));
-
-    /// <summary><c>ip addr replace IP/PREFIX dev X</c>: adds, or updates flags and lifetimes of an existing address.</summary>
-    public void ReplaceAddress(int index, IPAddress ip, int prefix, uint flags = 0, byte scope = 0, IPAddress? broadcast = null) =>
-        Execute($"RTM_NEWADDR replace {ip}/{prefix} dev #{index}",
-            (ref NetlinkWriter w, uint seq) => AddrMessages.Add(ref w, seq, index, ip, prefix, flags, scope, broadcast, replace: true));
+    /// <summary><c>ip addr add IP/PREFIX [broadcast B] [scope S] dev X [nodad ...]</c>; an existing identical address throws EEXIST.</summary>
+    public void AddAddress(AddrSpec addr) =>
+        Execute($"RTM_NEWADDR {addr}", (ref NetlinkWriter w, uint seq) => AddrMessages.Add(ref w, seq, addr));
 
     /// <summary><c>ip addr del IP/PREFIX dev X</c>; a missing address throws EADDRNOTAVAIL.</summary>
     public void DeleteAddress(int index, IPAddress ip, int prefix) =>

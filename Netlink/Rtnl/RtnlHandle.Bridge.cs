@@ -19,23 +19,17 @@ public sealed partial class RtnlHandle
             (ref NetlinkWriter w, uint seq) => BridgeMessages.SetPortFlags(ref w, seq, index, hairpin, isolated));
     }
 
-    /// <summary>
-    /// <c>bridge -d link show dev X</c>: the port flags from the link's IFLA_INFO_SLAVE_DATA; null when the link
-    /// does not exist or is not a bridge port.
-    /// </summary>
-    public BridgePortInfo? GetBridgePort(int index) => GetLink(index)?.BridgePort;
-
     /// <summary><c>bridge vlan add dev X vid N [pvid] [untagged] [self] [master]</c></summary>
     /// <exception cref="NotSupportedByKernelException">The kernel lacks bridge VLAN filtering.</exception>
-    public void AddBridgeVlan(int portIndex, ushort vid, bool pvid, bool untagged, bool self = false, bool master = true) =>
-        VlanOp($"RTM_SETLINK #{portIndex} bridge vlan add vid {vid}",
-            (ref NetlinkWriter w, uint seq) => BridgeMessages.AddVlan(ref w, seq, portIndex, vid, pvid, untagged, self, master));
+    public void AddBridgeVlan(int portIndex, BridgeVlan vlan, BridgeVlanTarget target = BridgeVlanTarget.Master) =>
+        VlanOp($"RTM_SETLINK #{portIndex} bridge vlan add vid {vlan.Vid}",
+            (ref NetlinkWriter w, uint seq) => BridgeMessages.AddVlan(ref w, seq, portIndex, vlan, target));
 
     /// <summary><c>bridge vlan del dev X vid N [self] [master]</c></summary>
     /// <exception cref="NotSupportedByKernelException">The kernel lacks bridge VLAN filtering.</exception>
-    public void DeleteBridgeVlan(int portIndex, ushort vid, bool self = false, bool master = true) =>
+    public void DeleteBridgeVlan(int portIndex, ushort vid, BridgeVlanTarget target = BridgeVlanTarget.Master) =>
         VlanOp($"RTM_DELLINK #{portIndex} bridge vlan del vid {vid}",
-            (ref NetlinkWriter w, uint seq) => BridgeMessages.DeleteVlan(ref w, seq, portIndex, vid, self, master));
+            (ref NetlinkWriter w, uint seq) => BridgeMessages.DeleteVlan(ref w, seq, portIndex, vid, target));
 
     /// <summary><c>bridge vlan show dev X</c>; empty when the port has no VLANs (always so without VLAN filtering).</summary>
     public IReadOnlyList<BridgeVlan> ListBridgeVlans(int portIndex) =>

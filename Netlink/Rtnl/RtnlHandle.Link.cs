@@ -61,14 +61,10 @@ public sealed partial class RtnlHandle
     public void SetLinkName(int index, string name) =>
         Execute($"RTM_NEWLINK #{index} name {name}", (ref NetlinkWriter w, uint seq) => LinkMessages.SetName(ref w, seq, index, name));
 
-    /// <summary><c>ip link set dev X master BR</c></summary>
+    /// <summary><c>ip link set dev X master BR</c>; master 0 is <c>nomaster</c>.</summary>
     public void SetLinkMaster(int index, int masterIndex) =>
         Execute($"RTM_NEWLINK #{index} master #{masterIndex}",
             (ref NetlinkWriter w, uint seq) => LinkMessages.SetMaster(ref w, seq, index, masterIndex));
-
-    /// <summary><c>ip link set dev X nomaster</c></summary>
-    public void SetLinkNoMaster(int index) =>
-        Execute($"RTM_NEWLINK #{index} nomaster", (ref NetlinkWriter w, uint seq) => LinkMessages.SetMaster(ref w, seq, index, 0));
 
     /// <summary><c>ip link set dev X netns NS</c>: moves the link; its ifindex may change over there.</summary>
     public void SetLinkNamespace(int index, NetNsHandle ns)
@@ -120,8 +116,8 @@ public sealed partial class RtnlHandle
     }
 
     /// <summary><c>ip link add NAME link PARENT [mtu M] type macvlan mode MODE</c></summary>
-    public void AddMacvlan(string name, int parentIndex, string mode, int mtu = 0) =>
-        Execute($"RTM_NEWLINK {name} type macvlan", (ref NetlinkWriter w, uint seq) => LinkMessages.AddMacvlan(ref w, seq, name, parentIndex, mode, mtu));
+    public void AddMacvlan(MacvlanOptions macvlan) =>
+        Execute($"RTM_NEWLINK {macvlan.Name} type macvlan", (ref NetlinkWriter w, uint seq) => LinkMessages.AddMacvlan(ref w, seq, macvlan));
 
     /// <summary><c>ip link add NAME type ifb</c></summary>
     public void AddIfb(string name) =>

@@ -22,7 +22,7 @@ public sealed class LinkOpsTests
     }
 
     [Test]
-    public void AddVeth_puts_the_peer_into_the_other_namespace_with_mtu_and_macs()
+    public void AddVethPair_puts_the_named_peer_into_the_other_namespace_with_mtu_and_macs()
     {
         using var container = new TestNetns("nl");
         using var host = new TestNetns("nl");
@@ -30,7 +30,8 @@ public sealed class LinkOpsTests
         using RtnlHandle rtnl = Open(container);
         using RtnlHandle hostRtnl = RtnlHandle.Open(hostNs);
 
-        rtnl.AddVeth("eth0", "cbtpeer0", hostNs, mtu: 1400, mac: "02:00:00:00:00:01", peerMac: "02:00:00:00:00:02");
+        VethPair pair = rtnl.AddVethPair(
+            new VethOptions("eth0") { PeerName = "cbtpeer0", Mtu = 1400, Mac = "02:00:00:00:00:01", PeerMac = "02:00:00:00:00:02" }, hostNs);
 
         LinkInfo eth0 = rtnl.GetLink("eth0")!;
         LinkInfo peer = hostRtnl.GetLink("cbtpeer0")!;
@@ -40,6 +41,8 @@ public sealed class LinkOpsTests
         Assert.That(eth0.LinkIndex, Is.EqualTo(peer.Index), "IFLA_LINK of one end is the other end's ifindex");
         Assert.That(peer.LinkIndex, Is.EqualTo(eth0.Index));
         Assert.That(eth0.LinkNetNsId, Is.Not.Null, "a peer in another namespace comes with IFLA_LINK_NETNSID");
+        Assert.That(eth0.KindData, Is.EqualTo(new VethData(peer.Index, eth0.LinkNetNsId)));
+        Assert.That(pair, Is.EqualTo(new VethPair(eth0, "cbtpeer0")));
         Assert.That(host.IpIn("link", "show", "cbtpeer0"), Does.Contain("link-netns " + container.Name).Or.Contain("link-netnsid"));
     }
 
@@ -53,7 +56,7 @@ public sealed class LinkOpsTests
         using RtnlHandle rtnl = Open(container);
         var names = new Queue<string>(["vethtaken", "vethtaken", "vethfree01"]);
 
-        VethPair pair = rtnl.AddVethPair("eth0", hostNs, 0, null, null, names.Dequeue);
+        VethPair pair = rtnl.AddVethPair(new VethOptions("eth0"), hostNs, names.Dequeue);
 
         Assert.That(pair.HostName, Is.EqualTo("vethfree01"));
         Assert.That(pair.Container.Name, Is.EqualTo("eth0"));
@@ -69,7 +72,7 @@ public sealed class LinkOpsTests
         using var host = new TestNetns("nl");
         using NetNsHandle hostNs = NetNsHandle.Open(host.Path);
         using RtnlHandle rtnl = Open(container);
-        VethPair pair = rtnl.AddVethPair("eth0", hostNs, mtu: 1450, mac: "02:00:00:00:00:07");
+        VethPair pair = rtnl.AddVethPair(new VethOptions("eth0") { Mtu = 1450, Mac = "02:00:00:00:00:07" }, hostNs);
         Assert.That(pair.HostName, Does.Match("^veth[0-9a-f]{8}$"));
         Assert.That((pair.Container.Mtu, pair.Container.Mac), Is.EqualTo((1450, "02:00:00:00:00:07")));
         Assert.That(host.IpIn("link", "show", pair.HostName), Does.Contain("mtu 1450"));
@@ -84,7 +87,7 @@ public sealed class LinkOpsTests
         using NetNsHandle hostNs = NetNsHandle.Open(host.Path);
         using RtnlHandle rtnl = Open(container);
         int calls = 0;
-        var e = Assert.Throws<LinkNameExistsException>(() => rtnl.AddVethPair("eth0", hostNs, 0, null, null, () => $"vethc{++calls:x5}"));
+        var e = Assert.Throws<LinkNameExistsException>(() => rtnl.AddVethPair(new VethOptions("eth0"), hostNs, () => $"vethc{++calls:x5}"));
         Assert.That(e!.Message, Is.EqualTo("container veth name provided (eth0) already exists"));
         Assert.That(e.Errno, Is.EqualTo(Errno.EEXIST));
         Assert.That(calls, Is.EqualTo(1));
@@ -101,21 +104,22 @@ public sealed class LinkOpsTests
         LinkInfo bridge = rtnl.GetLink("cbtbr0")!;
         int v0 = rtnl.GetLink("v0")!.Index;
         Assert.That((bridge.Kind, bridge.Mtu), Is.EqualTo(("bridge", 1400)));
+        Assert.That(bridge.KindData, Is.TypeOf<BridgeData>().With.Property(nameof(BridgeData.AgeingTime)).EqualTo(30000));
 
         rtnl.SetLinkMaster(v0, bridge.Index);
         Assert.That(rtnl.GetLink(v0)!.MasterIndex, Is.EqualTo(bridge.Index));
-        Assert.That(rtnl.GetBridgePort(v0), Is.EqualTo(new BridgePortInfo(false, false, 0)));
+        Assert.That(rtnl.GetLink(v0)!.BridgePort, Is.EqualTo(new BridgePortInfo(false, false, 0)));
 
         rtnl.SetBridgePortFlags(v0, hairpin: true, isolated: true);
-        Assert.That(rtnl.GetBridgePort(v0), Is.EqualTo(new BridgePortInfo(true, true, 0)));
+        Assert.That(rtnl.GetLink(v0)!.BridgePort, Is.EqualTo(new BridgePortInfo(true, true, 0)));
         Assert.That(test.IpIn("-d", "link", "show", "v0"), Does.Contain("hairpin on").And.Contain("isolated on"));
 
         rtnl.SetBridgePortFlags(v0, isolated: false);
-        Assert.That(rtnl.GetBridgePort(v0), Is.EqualTo(new BridgePortInfo(true, false, 0)));
+        Assert.That(rtnl.GetLink(v0)!.BridgePort, Is.EqualTo(new BridgePortInfo(true, false, 0)));
 
-        rtnl.SetLinkNoMaster(v0);
+        rtnl.SetLinkMaster(v0, 0);
         Assert.That(rtnl.GetLink(v0)!.MasterIndex, Is.Zero);
-        Assert.That(rtnl.GetBridgePort(v0), Is.Null);
+        Assert.That(rtnl.GetLink(v0)!.BridgePort, Is.Null);
     }
 
     [Test]
@@ -138,7 +142,7 @@ public sealed class LinkOpsTests
         rtnl.SetLinkMaster(v0, rtnl.GetLink("cbtbr0")!.Index);
         try
         {
-            rtnl.AddBridgeVlan(v0, 10, pvid: true, untagged: true);
+            rtnl.AddBridgeVlan(v0, new BridgeVlan(10, Pvid: true, Untagged: true));
         }
         catch (NotSupportedByKernelException e)
         {
@@ -146,7 +150,7 @@ public sealed class LinkOpsTests
             Assert.That(rtnl.ListBridgeVlans(v0), Is.Empty);
             Assert.Ignore("kernel without CONFIG_BRIDGE_VLAN_FILTERING: " + e.Message);
         }
-        rtnl.AddBridgeVlan(v0, 20, pvid: false, untagged: false);
+        rtnl.AddBridgeVlan(v0, new BridgeVlan(20, Pvid: false, Untagged: false));
         Assert.That(rtnl.ListBridgeVlans(v0), Does.Contain(new BridgeVlan(10, true, true)).And.Contain(new BridgeVlan(20, false, false)));
         rtnl.DeleteBridgeVlan(v0, 20);
         Assert.That(rtnl.ListBridgeVlans(v0), Does.Not.Contain(new BridgeVlan(20, false, false)));
@@ -184,10 +188,11 @@ public sealed class LinkOpsTests
         test.IpIn("link", "add", "v0", "type", "veth", "peer", "name", "v1");
         using RtnlHandle rtnl = Open(test);
         int parent = rtnl.GetLink("v1")!.Index;
-        rtnl.AddMacvlan("mv0", parent, "bridge", mtu: 1400);
+        rtnl.AddMacvlan(new MacvlanOptions("mv0", parent, "bridge") { Mtu = 1400 });
         rtnl.AddIfb("cbtifb0");
         LinkInfo mv0 = rtnl.GetLink("mv0")!;
         Assert.That((mv0.Kind, mv0.Mtu, mv0.LinkIndex), Is.EqualTo(("macvlan", 1400, parent)));
+        Assert.That(mv0.KindData, Is.TypeOf<MacvlanData>().With.Property(nameof(MacvlanData.Mode)).EqualTo("bridge"));
         Assert.That(test.IpIn("-d", "link", "show", "mv0"), Does.Contain("macvlan mode bridge"));
         Assert.That(rtnl.GetLink("cbtifb0")!.Kind, Is.EqualTo("ifb"));
 

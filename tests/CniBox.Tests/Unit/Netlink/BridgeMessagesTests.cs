@@ -77,7 +77,7 @@ public sealed class BridgeMessagesTests
                 0x06, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,             // IFLA_BRIDGE_FLAGS len 6 = 1 + 2 pad
                 0x08, 0x00, 0x02, 0x00, 0x06, 0x00, 0x0a, 0x00,             // IFLA_BRIDGE_VLAN_INFO len 8: flags 0x6 vid 10
         ];
-        byte[] built = GoldenRequest.Of((ref w) => BridgeMessages.AddVlan(ref w, 1795426077, 3, 10, pvid: true, untagged: true, self: false, master: true));
+        byte[] built = GoldenRequest.Of((ref w) => BridgeMessages.AddVlan(ref w, 1795426077, 3, new BridgeVlan(10, Pvid: true, Untagged: true), BridgeVlanTarget.Master));
         Assert.That(built, Is.EqualTo(golden));
     }
 
@@ -94,7 +94,7 @@ public sealed class BridgeMessagesTests
             0x0c, 0x00, 0x1a, 0x00,                                         // IFLA_AF_SPEC len 12
                 0x08, 0x00, 0x02, 0x00, 0x00, 0x00, 0x14, 0x00,             // IFLA_BRIDGE_VLAN_INFO len 8: flags 0x0 vid 20
         ];
-        byte[] built = GoldenRequest.Of((ref w) => BridgeMessages.AddVlan(ref w, 1795426077, 3, 20, pvid: false, untagged: false, self: false, master: false));
+        byte[] built = GoldenRequest.Of((ref w) => BridgeMessages.AddVlan(ref w, 1795426077, 3, new BridgeVlan(20, Pvid: false, Untagged: false), BridgeVlanTarget.None));
         Assert.That(built, Is.EqualTo(golden));
     }
 
@@ -112,7 +112,7 @@ public sealed class BridgeMessagesTests
                 0x06, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00,             // IFLA_BRIDGE_FLAGS len 6 = 2 + 2 pad
                 0x08, 0x00, 0x02, 0x00, 0x00, 0x00, 0x14, 0x00,             // IFLA_BRIDGE_VLAN_INFO len 8: flags 0x0 vid 20
         ];
-        byte[] built = GoldenRequest.Of((ref w) => BridgeMessages.AddVlan(ref w, 1795426077, 3, 20, pvid: false, untagged: false, self: true, master: false));
+        byte[] built = GoldenRequest.Of((ref w) => BridgeMessages.AddVlan(ref w, 1795426077, 3, new BridgeVlan(20, Pvid: false, Untagged: false), BridgeVlanTarget.Self));
         Assert.That(built, Is.EqualTo(golden));
     }
 
@@ -130,7 +130,7 @@ public sealed class BridgeMessagesTests
                 0x06, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,             // IFLA_BRIDGE_FLAGS len 6 = 1 + 2 pad
                 0x08, 0x00, 0x02, 0x00, 0x00, 0x00, 0x0a, 0x00,             // IFLA_BRIDGE_VLAN_INFO len 8: flags 0x0 vid 10
         ];
-        byte[] built = GoldenRequest.Of((ref w) => BridgeMessages.DeleteVlan(ref w, 1795426618, 3, 10, self: false, master: true));
+        byte[] built = GoldenRequest.Of((ref w) => BridgeMessages.DeleteVlan(ref w, 1795426618, 3, 10, BridgeVlanTarget.Master));
         Assert.That(built, Is.EqualTo(golden));
     }
 
@@ -147,7 +147,7 @@ public sealed class BridgeMessagesTests
             0x0c, 0x00, 0x1a, 0x00,                                         // IFLA_AF_SPEC len 12
                 0x08, 0x00, 0x02, 0x00, 0x00, 0x00, 0x0a, 0x00,             // IFLA_BRIDGE_VLAN_INFO len 8: flags 0x0 vid 10
         ];
-        byte[] built = GoldenRequest.Of((ref w) => BridgeMessages.DeleteVlan(ref w, 1795426078, 3, 10, self: false, master: false));
+        byte[] built = GoldenRequest.Of((ref w) => BridgeMessages.DeleteVlan(ref w, 1795426078, 3, 10, BridgeVlanTarget.None));
         Assert.That(built, Is.EqualTo(golden));
     }
 
@@ -170,5 +170,5 @@ public sealed class BridgeMessagesTests
     [TestCase((ushort)0)]
     [TestCase((ushort)4095)]
     public void Vlan_ids_outside_1_to_4094_are_refused(ushort vid) =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => GoldenRequest.Of((ref w) => BridgeMessages.AddVlan(ref w, 1, 3, vid, true, true, false, true)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => GoldenRequest.Of((ref w) => BridgeMessages.AddVlan(ref w, 1, 3, new BridgeVlan(vid, true, true), BridgeVlanTarget.Master)));
 }

@@ -37,7 +37,8 @@ public sealed class LinkCreateMessagesTests
                         0x08, 0x00, 0x1c, 0x00, 0x04, 0x00, 0x00, 0x00,     // IFLA_NET_NS_FD len 8 = 4
                         0x08, 0x00, 0x03, 0x00, 0x63, 0x76, 0x31, 0x00,     // IFLA_IFNAME len 8 = "cv1"
         ];
-        byte[] built = GoldenRequest.Of((ref w) => LinkMessages.AddVeth(ref w, 1795426073, "cv0", "cv1", 4, 1400, "02:00:00:00:00:01", "02:00:00:00:00:02"));
+        byte[] built = GoldenRequest.Of((ref w) => LinkMessages.AddVeth(ref w, 1795426073,
+            new VethOptions("cv0") { PeerName = "cv1", Mtu = 1400, Mac = "02:00:00:00:00:01", PeerMac = "02:00:00:00:00:02" }, peerNsFd: 4));
         Assert.That(built, Is.EqualTo(golden));
     }
 
@@ -61,7 +62,7 @@ public sealed class LinkCreateMessagesTests
                         0x08, 0x00, 0x1c, 0x00, 0x04, 0x00, 0x00, 0x00,     // IFLA_NET_NS_FD len 8 = 4
                         0x08, 0x00, 0x03, 0x00, 0x63, 0x76, 0x33, 0x00,     // IFLA_IFNAME len 8 = "cv3"
         ];
-        byte[] built = GoldenRequest.Of((ref w) => LinkMessages.AddVeth(ref w, 1795426073, "cv2", "cv3", 4));
+        byte[] built = GoldenRequest.Of((ref w) => LinkMessages.AddVeth(ref w, 1795426073, new VethOptions("cv2") { PeerName = "cv3" }, peerNsFd: 4));
         Assert.That(built, Is.EqualTo(golden));
     }
 
@@ -147,7 +148,7 @@ public sealed class LinkCreateMessagesTests
                 0x0c, 0x00, 0x02, 0x00,                                     // IFLA_INFO_DATA len 12
                     0x08, 0x00, 0x01, 0x00, 0x04, 0x00, 0x00, 0x00,         // IFLA_MACVLAN_MODE len 8 = 4
         ];
-        byte[] built = GoldenRequest.Of((ref w) => LinkMessages.AddMacvlan(ref w, 1795426074, "mv0", 2, "bridge", 1400));
+        byte[] built = GoldenRequest.Of((ref w) => LinkMessages.AddMacvlan(ref w, 1795426074, new MacvlanOptions("mv0", 2, "bridge") { Mtu = 1400 }));
         Assert.That(built, Is.EqualTo(golden));
     }
 
@@ -211,14 +212,14 @@ public sealed class LinkCreateMessagesTests
     [TestCase("..")]
     public void Bad_names_are_refused_before_anything_is_sent(string name)
     {
-        Assert.Throws<ArgumentException>(() => GoldenRequest.Of((ref w) => LinkMessages.AddVeth(ref w, 1, name, "vethx", -1)));
+        Assert.Throws<ArgumentException>(() => GoldenRequest.Of((ref w) => LinkMessages.AddVeth(ref w, 1, new VethOptions(name) { PeerName = "vethx" }, -1)));
         Assert.Throws<ArgumentException>(() => GoldenRequest.Of((ref w) => LinkMessages.AddBridge(ref w, 1, name)));
     }
 
     [Test]
     public void Unknown_macvlan_mode_is_refused()
     {
-        Assert.Throws<ArgumentException>(() => GoldenRequest.Of((ref w) => LinkMessages.AddMacvlan(ref w, 1, "mv0", 2, "bridged")));
+        Assert.Throws<ArgumentException>(() => GoldenRequest.Of((ref w) => LinkMessages.AddMacvlan(ref w, 1, new MacvlanOptions("mv0", 2, "bridged"))));
         Assert.That(LinkMessages.MacvlanMode("passthru"), Is.EqualTo(8));
     }
 }

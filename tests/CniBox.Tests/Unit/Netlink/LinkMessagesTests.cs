@@ -129,6 +129,7 @@ public sealed class LinkMessagesTests
         LinkInfo? link = LinkMessages.Parse(GoldenRequest.Single(VethLinkReply.Bytes));
         Assert.That(link, Is.EqualTo(new LinkInfo(
             Index: 3, Name: "v0", Flags: InterfaceFlags.Broadcast | InterfaceFlags.Multicast,
-            OperState: OperState.Down, Mtu: 1500, Mac: "3a:e7:72:b9:b4:4c", Kind: "veth", MasterIndex: 0, Type: 1, LinkIndex: 2, TxQueueLength: 1000)));
+            OperState: OperState.Down, Mtu: 1500, Mac: "3a:e7:72:b9:b4:4c", Kind: "veth", MasterIndex: 0, Type: 1, LinkIndex: 2, TxQueueLength: 1000,
+            KindData: new VethData(PeerIndex: 2, PeerNetNsId: null))));
     }
 }
