@@ -9,7 +9,7 @@ namespace CniBox.Netlink.Rtnl;
 public sealed partial class RtnlHandle
 {
     /// <summary>How many random host names <see cref="AddVethPair(VethOptions, NetNsHandle)"/> tries, as the Go plugins' makeVeth does.</summary>
-    public const int VethNameAttempts = 10;
+    private const int VethNameAttempts = 10;
 
     /// <summary>
     /// <c>ip link add NAME [mtu M] [address A] type veth peer name PEER [address A] netns NS</c>, the CNI veth setup
@@ -27,7 +27,7 @@ public sealed partial class RtnlHandle
 
     /// <summary><c>veth</c> + 8 lower-case hex digits from 4 random bytes, like pkg/ip RandomVethName.</summary>
     // Random.Shared, not RandomNumberGenerator: the latter dlopens OpenSSL (and with it a second libc) in the static binary.
-    public static string RandomVethName() => "veth" + Random.Shared.NextInt64(0, 1L << 32).ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
+    private static string RandomVethName() => "veth" + Random.Shared.NextInt64(0, 1L << 32).ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
 
     internal VethPair AddVethPair(VethOptions veth, NetNsHandle hostNamespace, Func<string> randomName)
     {

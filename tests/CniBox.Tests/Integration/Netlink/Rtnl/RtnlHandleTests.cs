@@ -8,7 +8,7 @@ using CniBox.Netlink.Rtnl;
 using CniBox.Netlink.Socket;
 using CniBox.Tests.Support;
 
-namespace CniBox.Tests.Integration.Netlink;
+namespace CniBox.Tests.Integration.Netlink.Rtnl;
 
 [TestFixture, Category("root"), NonParallelizable]
 public sealed class RtnlHandleTests

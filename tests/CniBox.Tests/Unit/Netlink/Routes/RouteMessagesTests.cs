@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using CniBox.Netlink.Routes;
 
-namespace CniBox.Tests.Unit.Netlink;
+namespace CniBox.Tests.Unit.Netlink.Routes;
 
 /// <summary>
 /// RTM_*ROUTE requests of <c>ip route add|replace|del|show</c>. Captured once with <c>strace -f -s 65535 -e trace=sendmsg,sendto ip|bridge ...</c> (iproute2 6.1,

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using CniBox.Netlink.Addresses;
 
-namespace CniBox.Tests.Unit.Netlink;
+namespace CniBox.Tests.Unit.Netlink.Addresses;
 
 /// <summary>RTM_GETADDR requests and RTM_NEWADDR replies captured from iproute2 6.1 (strace) in a fresh netns with lo up.</summary>
 [TestFixture]

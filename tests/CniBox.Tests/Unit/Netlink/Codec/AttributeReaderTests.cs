@@ -1,6 +1,6 @@
 using CniBox.Netlink.Codec;
 
-namespace CniBox.Tests.Unit.Netlink;
+namespace CniBox.Tests.Unit.Netlink.Codec;
 
 [TestFixture]
 public sealed class AttributeReaderTests

@@ -1,7 +1,7 @@
 using CniBox.Netlink.Constants;
 using CniBox.Netlink.Socket;
 
-namespace CniBox.Tests.Unit.Netlink;
+namespace CniBox.Tests.Unit.Netlink.Socket;
 
 [TestFixture]
 public sealed class NetlinkErrorTests

@@ -10,7 +10,7 @@ using CniBox.Netlink.Rules;
 using CniBox.Netlink.Socket;
 using CniBox.Tests.Support;
 
-namespace CniBox.Tests.Integration.Netlink;
+namespace CniBox.Tests.Integration.Netlink.Rtnl;
 
 /// <summary>Addresses, routes, rules and sysctls, only ever inside a fresh cbt-nl-* namespace.</summary>
 [TestFixture, Category("root"), NonParallelizable]

@@ -1,7 +1,7 @@
 using CniBox.Netlink.Codec;
 using CniBox.Netlink.Links;
 
-namespace CniBox.Tests.Unit.Netlink;
+namespace CniBox.Tests.Unit.Netlink.Codec;
 
 [TestFixture]
 public sealed class NetlinkWriterTests

@@ -1,7 +1,7 @@
 
 using CniBox.Netlink.Links;
 
-namespace CniBox.Tests.Unit.Netlink;
+namespace CniBox.Tests.Unit.Netlink.Links;
 
 /// <summary>
 /// RTM_NEWLINK changes of an existing link (<c>ip link set dev X ...</c>). Captured once with <c>strace -f -s 65535 -e trace=sendmsg,sendto ip|bridge ...</c> (iproute2 6.1,

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using CniBox.Netlink.Rules;
 
-namespace CniBox.Tests.Unit.Netlink;
+namespace CniBox.Tests.Unit.Netlink.Rules;
 
 /// <summary>
 /// RTM_*RULE requests of <c>ip rule add|del|show</c>. Captured once with <c>strace -f -s 65535 -e trace=sendmsg,sendto ip|bridge ...</c> (iproute2 6.1,

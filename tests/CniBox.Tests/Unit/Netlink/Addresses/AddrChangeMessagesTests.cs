@@ -1,7 +1,7 @@
 using System.Net;
 using CniBox.Netlink.Addresses;
 
-namespace CniBox.Tests.Unit.Netlink;
+namespace CniBox.Tests.Unit.Netlink.Addresses;
 
 /// <summary>
 /// RTM_NEWADDR / RTM_DELADDR requests of <c>ip addr add|replace|del</c>. Captured once with <c>strace -f -s 65535 -e trace=sendmsg,sendto ip|bridge ...</c> (iproute2 6.1,

@@ -1,7 +1,7 @@
 
 using CniBox.Netlink.BridgePorts;
 
-namespace CniBox.Tests.Unit.Netlink;
+namespace CniBox.Tests.Unit.Netlink.BridgePorts;
 
 /// <summary>
 /// AF_BRIDGE requests of the <c>bridge</c> tool: port flags (IFLA_PROTINFO) and VLANs (IFLA_AF_SPEC). Captured once with <c>strace -f -s 65535 -e trace=sendmsg,sendto ip|bridge ...</c> (iproute2 6.1,

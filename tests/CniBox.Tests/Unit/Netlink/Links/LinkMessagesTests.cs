@@ -1,7 +1,7 @@
 using CniBox.Netlink.Links;
 using CniBox.Tests.Unit.Netlink.Captures;
 
-namespace CniBox.Tests.Unit.Netlink;
+namespace CniBox.Tests.Unit.Netlink.Links;
 
 /// <summary>
 /// Requests captured once with <c>strace -f -e trace=sendmsg,sendto -e write=all ip ...</c> (iproute2 6.1)

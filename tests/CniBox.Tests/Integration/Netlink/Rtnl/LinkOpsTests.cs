@@ -6,7 +6,7 @@ using CniBox.Netlink.Rtnl;
 using CniBox.Netlink.Socket;
 using CniBox.Tests.Support;
 
-namespace CniBox.Tests.Integration.Netlink;
+namespace CniBox.Tests.Integration.Netlink.Rtnl;
 
 /// <summary>Link ops against the kernel, each test in its own cbt-nl-* namespaces; inspected with <c>ip</c>.</summary>
 [TestFixture, Category("root"), NonParallelizable]
