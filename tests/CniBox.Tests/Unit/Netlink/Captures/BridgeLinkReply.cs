@@ -4,7 +4,7 @@ namespace CniBox.Tests.Unit.Netlink.Captures;
 /// RTM_NEWLINK reply (kernel 6.18) to the by-name RTM_GETLINK for bridge cbtbr0 (#3), up, after
 /// <c>ip link add cbtbr0 type bridge stp_state 1 ageing_time 15000</c> (iproute2 6.1): IFLA_INFO_DATA carries the
 /// IFLA_BR_* values. This kernel lacks CONFIG_BRIDGE_VLAN_FILTERING, so IFLA_BR_VLAN_FILTERING is 0 and
-/// IFLA_BR_VLAN_DEFAULT_PVID is absent. Captured with a raw AF_NETLINK socket in a throwaway netns; little-endian host.
+/// IFLA_BR_VLAN_DEFAULT_PVID is absent. Captured with tests/tools/rtnl-capture.py; little-endian host.
 /// </summary>
 internal static class BridgeLinkReply
 {

@@ -2,7 +2,7 @@ namespace CniBox.Tests.Unit.Netlink.Captures;
 
 /// <summary>
 /// RTM_NEWLINK reply (kernel 6.18) to the by-name RTM_GETLINK for cbtifb0 (#7) after
-/// <c>ip link add cbtifb0 type ifb</c>: IFLA_LINKINFO holds only IFLA_INFO_KIND. Raw AF_NETLINK socket; little-endian host.
+/// <c>ip link add cbtifb0 type ifb</c>: IFLA_LINKINFO holds only IFLA_INFO_KIND. Captured with tests/tools/rtnl-capture.py; little-endian host.
 /// </summary>
 internal static class IfbLinkReply
 {

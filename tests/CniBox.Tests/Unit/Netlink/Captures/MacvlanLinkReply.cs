@@ -3,7 +3,7 @@ namespace CniBox.Tests.Unit.Netlink.Captures;
 /// <summary>
 /// RTM_NEWLINK reply (kernel 6.18) to the by-name RTM_GETLINK for cbtmv0 (#6), down, after
 /// <c>ip link add cbtmv0 link cbtp0 type macvlan mode private bcqueuelen 2000</c> (parent veth cbtp0 is #5):
-/// IFLA_LINK is the parent, IFLA_INFO_DATA the IFLA_MACVLAN_* values. Raw AF_NETLINK socket; little-endian host.
+/// IFLA_LINK is the parent, IFLA_INFO_DATA the IFLA_MACVLAN_* values. Captured with tests/tools/rtnl-capture.py; little-endian host.
 /// </summary>
 internal static class MacvlanLinkReply
 {

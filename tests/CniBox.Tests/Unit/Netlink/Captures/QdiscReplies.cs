@@ -3,7 +3,7 @@ namespace CniBox.Tests.Unit.Netlink.Captures;
 /// <summary>
 /// RTM_NEWQDISC replies (kernel 6.18) to an RTM_GETQDISC dump in a throwaway netns, after
 /// <c>tc qdisc add dev cbtp0 ingress</c> and <c>tc qdisc add dev cbtp0 root handle 1: tbf rate 1mbit burst 32kbit
-/// latency 400ms</c> (tc of iproute2 6.1; cbtp0 is #5). Raw AF_NETLINK socket; little-endian host.
+/// latency 400ms</c> (tc of iproute2 6.1; cbtp0 is #5). Captured with tests/tools/rtnl-capture.py; little-endian host.
 /// </summary>
 internal static class QdiscReplies
 {

@@ -3,7 +3,7 @@ namespace CniBox.Tests.Unit.Netlink.Captures;
 /// <summary>
 /// RTM_NEWLINK reply (kernel 6.18) to the by-name RTM_GETLINK for veth cbtv0 (#8) after
 /// <c>ip link add cbtv0 type veth peer name cbtv1 netns PEERNS</c>: the peer (#2 over there) is named by IFLA_LINK
-/// and IFLA_LINK_NETNSID 0; IFLA_INFO_DATA is absent. Raw AF_NETLINK socket; little-endian host.
+/// and IFLA_LINK_NETNSID 0; IFLA_INFO_DATA is absent. Captured with tests/tools/rtnl-capture.py; little-endian host.
 /// </summary>
 internal static class VethPeerElsewhereLinkReply
 {
