@@ -1,5 +1,6 @@
 using CniBox.Applets.Common;
-using CniBox.Netlink.Route;
+using CniBox.Netlink.Links;
+using CniBox.Netlink.Rtnl;
 using CniBox.Spec;
 using CniBox.Spec.Results;
 using CniBox.Spec.Skeleton;

@@ -1,7 +1,8 @@
 using CniBox.Applets.Common;
 using CniBox.Ipam;
 using CniBox.Netlink;
-using CniBox.Netlink.Route;
+using CniBox.Netlink.Links;
+using CniBox.Netlink.Rtnl;
 using CniBox.Spec;
 using CniBox.Spec.Results;
 using CniBox.Spec.Skeleton;
@@ -31,11 +32,11 @@ public sealed partial class BridgeApplet(IIpamInvoker? ipam = null) : CniPlugin
         Veth.RequireFreeName(container, call.IfName);
 
         var br = BridgeHost.Ensure(host, cfg, call.Log);
-        var veth = Veth.Setup(container, host, call.IfName, cfg.Mtu, cfg.Mac, call.Log);
+        var veth = Veth.Setup(container, host, new VethOptions(call.IfName) { Mtu = cfg.Mtu, Mac = cfg.Mac }, call.Log);
         var ipamDone = false;
         try
         {
-            BridgeHost.AttachPort(host, br, veth.Host, cfg.HairpinMode, cfg.PortIsolation, cfg.Vlan, cfg.TrunkVlans, cfg.PreserveDefaultVlan);
+            BridgeHost.AttachPort(host, br, veth.Host, BridgePortOptions.For(cfg));
             if (cfg.MacSpoofCheck)
                 BridgeFirewall.SetupSpoofCheck(veth.Host.Name, veth.Container.Mac, call);
             var brIface = new ResultInterface { Name = br.Name, Mac = br.Mac };

@@ -1,5 +1,5 @@
 using CniBox.Applets.Common;
-using CniBox.Netlink.Route;
+using CniBox.Netlink.Links;
 using CniBox.Spec;
 using CniBox.Spec.Json;
 

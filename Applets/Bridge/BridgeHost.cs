@@ -1,7 +1,10 @@
 using System.Net.Sockets;
 using CniBox.Applets.Common;
 using CniBox.Netlink;
-using CniBox.Netlink.Route;
+using CniBox.Netlink.Addresses;
+using CniBox.Netlink.BridgePorts;
+using CniBox.Netlink.Links;
+using CniBox.Netlink.Rtnl;
 using CniBox.Netlink.Socket;
 using CniBox.Spec;
 using CniBox.Spec.Addressing;
@@ -52,12 +55,11 @@ internal static class BridgeHost
     }
 
     /// <summary>
-    /// Enslaves a host veth end: master, hairpin and isolation flags in one request, then the VLANs (the
-    /// port's existing VIDs removed first unless preserveDefaultVlan; the access VID as PVID+untagged; trunk
+    /// Enslaves a host veth end: master, then hairpin and isolation flags in one request, then the VLANs (the
+    /// port's existing VIDs removed first unless PreserveDefaultVlan; the access VID as PVID+untagged; trunk
     /// VIDs tagged), all with the master flag.
     /// </summary>
-    public static void AttachPort(RtnlHandle host, LinkInfo br, LinkInfo port, bool hairpin, bool isolated,
-        int vlan, IReadOnlyList<int> trunk, bool preserveDefaultVlan)
+    public static void AttachPort(RtnlHandle host, LinkInfo br, LinkInfo port, BridgePortOptions options)
     {
         try
         {
@@ -69,20 +71,20 @@ internal static class BridgeHost
         }
         try
         {
-            host.SetBridgePortFlags(port.Index, hairpin: hairpin, isolated: isolated ? true : null);
+            host.SetBridgePortFlags(port.Index, hairpin: options.Hairpin, isolated: options.Isolated ? true : null);
         }
         catch (NetlinkException e)
         {
             throw new CniException(ErrorCode.Internal, $"failed to setup hairpin mode / isolation for {port.Name}: {e.Message}");
         }
-        if (vlan == 0 && trunk.Count == 0) return;
+        if (options.Vlan == 0 && options.TrunkVlans.Count == 0) return;
         try
         {
-            if (!preserveDefaultVlan)
+            if (!options.PreserveDefaultVlan)
                 foreach (var v in host.ListBridgeVlans(port.Index))
                     host.DeleteBridgeVlan(port.Index, v.Vid);
-            if (vlan != 0) host.AddBridgeVlan(port.Index, (ushort)vlan, pvid: true, untagged: true);
-            foreach (var v in trunk) host.AddBridgeVlan(port.Index, (ushort)v, pvid: false, untagged: false);
+            if (options.Vlan != 0) host.AddBridgeVlan(port.Index, new BridgeVlan((ushort)options.Vlan, Pvid: true, Untagged: true));
+            foreach (var v in options.TrunkVlans) host.AddBridgeVlan(port.Index, new BridgeVlan((ushort)v, Pvid: false, Untagged: false));
         }
         catch (NotSupportedByKernelException e)
         {
@@ -103,10 +105,10 @@ internal static class BridgeHost
     {
         var name = $"{br.Name}.{cfg.Vlan}";
         if (host.GetLink(name) is { } existing) return existing;
-        var ends = Veth.Setup(host, host, name, br.Mtu, mac: null, log);
+        var ends = Veth.Setup(host, host, new VethOptions(name) { Mtu = br.Mtu }, log);
         try
         {
-            AttachPort(host, br, ends.Host, hairpin: false, isolated: false, cfg.Vlan, [], cfg.PreserveDefaultVlan);
+            AttachPort(host, br, ends.Host, new BridgePortOptions { Vlan = cfg.Vlan, PreserveDefaultVlan = cfg.PreserveDefaultVlan });
             host.SetLinkUp(ends.Container.Index);
         }
         catch (Exception e)
@@ -146,7 +148,7 @@ internal static class BridgeHost
         }
         try
         {
-            host.AddAddress(link.Index, want, gw.FamilyPrefix, broadcast: gw.Broadcast());
+            host.AddAddress(new AddrSpec(link.Index, want, gw.FamilyPrefix) { Broadcast = gw.Broadcast() });
         }
         catch (NetlinkException e) when (e.Errno == EEXIST)
         {

@@ -1,8 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
 using CniBox.Netlink;
+using CniBox.Netlink.Addresses;
+using CniBox.Netlink.Links;
 using CniBox.Netlink.Namespaces;
-using CniBox.Netlink.Route;
+using CniBox.Netlink.Routes;
+using CniBox.Netlink.Rtnl;
 using CniBox.Netlink.Socket;
 using CniBox.Spec;
 using CniBox.Spec.Addressing;
@@ -43,7 +46,7 @@ public static class IfaceConfigurator
             }
             try
             {
-                container.AddAddress(link.Index, address.Address.ToIp(), address.FamilyPrefix, broadcast: address.Broadcast());
+                container.AddAddress(new AddrSpec(link.Index, address.Address.ToIp(), address.FamilyPrefix) { Broadcast = address.Broadcast() });
             }
             catch (NetlinkException e)
             {

@@ -1,5 +1,5 @@
 using CniBox.Netlink.Namespaces;
-using CniBox.Netlink.Route;
+using CniBox.Netlink.Rtnl;
 using CniBox.Spec;
 
 namespace CniBox.Applets.Common;

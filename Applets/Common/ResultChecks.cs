@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
-using CniBox.Netlink.Route;
+using CniBox.Netlink.Addresses;
+using CniBox.Netlink.Links;
+using CniBox.Netlink.Routes;
+using CniBox.Netlink.Rtnl;
 using CniBox.Spec;
 using CniBox.Spec.Config;
 using CniBox.Spec.Results;

@@ -1,7 +1,8 @@
 using System.Net.Sockets;
 using CniBox.Netlink;
+using CniBox.Netlink.Links;
 using CniBox.Netlink.Namespaces;
-using CniBox.Netlink.Route;
+using CniBox.Netlink.Rtnl;
 using CniBox.Netlink.Socket;
 using CniBox.Spec;
 using Serilog;
@@ -16,16 +17,16 @@ public sealed record VethEnds(LinkInfo Container, LinkInfo Host);
 public static class Veth
 {
     /// <summary>
-    /// Creates <paramref name="ifName"/> inside the container namespace with its peer placed straight into the
-    /// host namespace by fd (random <c>veth</c>+8 hex name), MTU on both ends and the optional container MAC;
+    /// Creates <paramref name="veth"/> inside the container namespace with its peer placed straight into the
+    /// host namespace by fd (random <c>veth</c>+8 hex name unless named), MTU on both ends and the optional MACs;
     /// brings the host end up with <c>accept_ra=0</c>. The container end stays down. On failure nothing remains.
     /// </summary>
-    public static VethEnds Setup(RtnlHandle container, RtnlHandle host, string ifName, int mtu, string? mac, ILogger log)
+    public static VethEnds Setup(RtnlHandle container, RtnlHandle host, VethOptions veth, ILogger log)
     {
         VethPair pair;
         try
         {
-            pair = container.AddVethPair(ifName, host.Namespace, mtu, mac);
+            pair = container.AddVethPair(veth, host.Namespace);
         }
         catch (LinkNameExistsException e)
         {
@@ -33,7 +34,7 @@ public static class Veth
         }
         catch (NetlinkException e)
         {
-            var hint = e.Errno == EINVAL && mtu > 0 && e.ExtAckMessage is null ? $" (is mtu {mtu} out of range?)" : "";
+            var hint = e.Errno == EINVAL && veth.Mtu > 0 && e.ExtAckMessage is null ? $" (is mtu {veth.Mtu} out of range?)" : "";
             throw new CniException(ErrorCode.Internal, $"failed to make veth pair: {e.Message}{hint}");
         }
         try
@@ -49,7 +50,7 @@ public static class Veth
         }
         catch
         {
-            Rollback.Run(log, $"delete {ifName}", () => container.DeleteLink(pair.Container.Index));
+            Rollback.Run(log, $"delete {veth.Name}", () => container.DeleteLink(pair.Container.Index));
             throw;
         }
     }

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using CniBox.Applets.Common;
-using CniBox.Netlink.Route;
+using CniBox.Netlink.Addresses;
+using CniBox.Netlink.Rtnl;
 using CniBox.Spec;
 using CniBox.Spec.Config;
 using CniBox.Spec.Results;

@@ -2,7 +2,10 @@ using System.Net;
 using System.Net.Sockets;
 using CniBox.Applets.Common;
 using CniBox.Ipam;
-using CniBox.Netlink.Route;
+using CniBox.Netlink.Addresses;
+using CniBox.Netlink.Links;
+using CniBox.Netlink.Routes;
+using CniBox.Netlink.Rtnl;
 using CniBox.Netlink.Socket;
 using CniBox.Spec;
 using CniBox.Spec.Results;
@@ -36,7 +39,7 @@ public sealed class PtpApplet(IIpamInvoker? ipam = null) : CniPlugin
         {
             var ips = PtpAddresses(result);
             Forwarding.Enable(ips.Any(a => a.IsV4), ips.Any(a => !a.IsV4));
-            veth = Veth.Setup(container, host, call.IfName, cfg.Mtu, mac: null, call.Log);
+            veth = Veth.Setup(container, host, new VethOptions(call.IfName) { Mtu = cfg.Mtu }, call.Log);
             foreach (var ipc in result.Ips) ipc.Interface = 1;
             result.Interfaces =
             [
@@ -167,7 +170,7 @@ public sealed class PtpApplet(IIpamInvoker? ipam = null) : CniPlugin
     /// <summary>The gateway as a /32 (/128) on the host end and "ip/32 dev hostveth scope host" (EEXIST is fine).</summary>
     private static void RouteHostToContainer(RtnlHandle host, LinkInfo hostVeth, PtpAddress a)
     {
-        Try(() => host.AddAddress(hostVeth.Index, a.Gateway, a.HostBits),
+        Try(() => host.AddAddress(new AddrSpec(hostVeth.Index, a.Gateway, a.HostBits)),
             $"failed to add IP addr {a.Gateway}/{a.HostBits} to veth {hostVeth.Name}");
         var route = new RouteSpec
         {

@@ -28,9 +28,15 @@ public static class Ifla
     /// <summary>linux/veth.h: the peer's ifinfomsg + attributes inside IFLA_INFO_DATA.</summary>
     public const ushort VETH_INFO_PEER = 1;
 
+    public const ushort IFLA_BR_AGEING_TIME = 4;
+    public const ushort IFLA_BR_STP_STATE = 5;
     public const ushort IFLA_BR_VLAN_FILTERING = 7;
+    public const ushort IFLA_BR_MCAST_SNOOPING = 23;
+    public const ushort IFLA_BR_VLAN_DEFAULT_PVID = 39;
 
     public const ushort IFLA_MACVLAN_MODE = 1;
+    public const ushort IFLA_MACVLAN_FLAGS = 2;
+    public const ushort IFLA_MACVLAN_BC_QUEUE_LEN = 7;
     public const uint MACVLAN_MODE_PRIVATE = 1;
     public const uint MACVLAN_MODE_VEPA = 2;
     public const uint MACVLAN_MODE_BRIDGE = 4;

@@ -16,6 +16,15 @@ public static class Rtm
     public const ushort RTM_NEWRULE = 32;
     public const ushort RTM_DELRULE = 33;
     public const ushort RTM_GETRULE = 34;
+    public const ushort RTM_NEWQDISC = 36;
+    public const ushort RTM_DELQDISC = 37;
+    public const ushort RTM_GETQDISC = 38;
+    public const ushort RTM_NEWTCLASS = 40;
+    public const ushort RTM_DELTCLASS = 41;
+    public const ushort RTM_GETTCLASS = 42;
+    public const ushort RTM_NEWTFILTER = 44;
+    public const ushort RTM_DELTFILTER = 45;
+    public const ushort RTM_GETTFILTER = 46;
 
     /// <summary>Multicast groups (enum rtnetlink_groups) for NETLINK_ADD_MEMBERSHIP.</summary>
     public const uint RTNLGRP_LINK = 1;

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
-using CniBox.Netlink.Route;
+using CniBox.Netlink.Links;
+using CniBox.Netlink.Routes;
+using CniBox.Netlink.Rules;
 using CniBox.Tests.Unit.Netlink.Captures;
 
 namespace CniBox.Tests.Unit.Netlink;

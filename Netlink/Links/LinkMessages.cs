@@ -1,0 +1,181 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using CniBox.Netlink.Codec;
+using static CniBox.Netlink.Constants.Ifla;
+using static CniBox.Netlink.Constants.Nl;
+using static CniBox.Netlink.Constants.Rtm;
+
+namespace CniBox.Netlink.Links;
+
+/// <summary>
+/// RTM_*LINK requests, byte for byte what iproute2 6.1 sends, and the RTM_NEWLINK parser. Creations (one file
+/// per kind) follow iproute2's attribute order: the options given (IFLA_MTU, IFLA_ADDRESS, IFLA_LINK), then
+/// IFLA_IFNAME, then IFLA_LINKINFO.
+/// </summary>
+public static partial class LinkMessages
+{
+    /// <summary>IFNAMSIZ - 1: the kernel rejects longer IFLA_IFNAME values.</summary>
+    public const int MaxNameBytes = 15;
+
+    private const ushort CreateFlags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+
+    /// <summary>As <c>ip link set lo up</c> resolves "lo": AF_UNSPEC, IFLA_EXT_MASK VF|SKIP_STATS, IFLA_IFNAME.</summary>
+    public static void GetByName(ref NetlinkWriter w, uint seq, string name)
+    {
+        if (Encoding.UTF8.GetByteCount(name) > MaxNameBytes || name.Length == 0)
+            throw new ArgumentException($"interface name \"{name}\" must be 1 to {MaxNameBytes} bytes", nameof(name));
+        w.BeginMessage(RTM_GETLINK, NLM_F_REQUEST, seq);
+        w.WriteStruct(new IfInfoMsg());
+        w.PutU32(IFLA_EXT_MASK, RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS);
+        w.PutStringZ(IFLA_IFNAME, name);
+        w.EndMessage();
+    }
+
+    /// <summary>As <c>ip addr show dev lo</c> fetches the link by index.</summary>
+    public static void GetByIndex(ref NetlinkWriter w, uint seq, int index)
+    {
+        w.BeginMessage(RTM_GETLINK, NLM_F_REQUEST, seq);
+        w.WriteStruct(new IfInfoMsg { ifi_index = index });
+        w.PutU32(IFLA_EXT_MASK, RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS);
+        w.EndMessage();
+    }
+
+    /// <summary>As <c>ip addr show</c> dumps links: AF_UNSPEC, IFLA_EXT_MASK VF.</summary>
+    public static void Dump(ref NetlinkWriter w, uint seq)
+    {
+        w.BeginMessage(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, seq);
+        w.WriteStruct(new IfInfoMsg());
+        w.PutU32(IFLA_EXT_MASK, RTEXT_FILTER_VF);
+        w.EndMessage();
+    }
+
+    /// <summary>As <c>ip link del dev X</c> once iproute has resolved X to its ifindex.</summary>
+    public static void Delete(ref NetlinkWriter w, uint seq, int index)
+    {
+        w.BeginMessage(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, seq);
+        w.WriteStruct(new IfInfoMsg { ifi_index = index });
+        w.EndMessage();
+    }
+
+    /// <summary>
+    /// <c>ip link del dev NAME</c> in one request: iproute resolves the name first (RTM_GETLINK), but the
+    /// kernel also accepts ifindex 0 with IFLA_IFNAME, which saves a round trip and a race.
+    /// </summary>
+    public static void Delete(ref NetlinkWriter w, uint seq, string name)
+    {
+        CheckName(name);
+        w.BeginMessage(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, seq);
+        w.WriteStruct(new IfInfoMsg());
+        w.PutStringZ(IFLA_IFNAME, name);
+        w.EndMessage();
+    }
+
+    /// <summary>Parses an RTM_NEWLINK message; null for any other type.</summary>
+    public static LinkInfo? Parse(in NetlinkMessage message)
+    {
+        if (message.Type != RTM_NEWLINK)
+            return null;
+        IfInfoMsg ifi = message.ReadStruct<IfInfoMsg>();
+        string name = "";
+        string? mac = null;
+        var info = new KindInfo();
+        int mtu = 0, master = 0, link = 0, txqlen = 0;
+        int? netnsid = null;
+        var oper = OperState.Unknown;
+        foreach (NetlinkAttribute a in message.Attributes(Unsafe.SizeOf<IfInfoMsg>()))
+        {
+            switch (a.Type)
+            {
+                case IFLA_IFNAME: name = a.GetString(); break;
+                case IFLA_MTU: mtu = a.GetI32(); break;
+                case IFLA_ADDRESS: mac = FormatMac(a.Payload); break;
+                case IFLA_OPERSTATE: oper = (OperState)a.GetU8(); break;
+                case IFLA_MASTER: master = a.GetI32(); break;
+                case IFLA_LINK: link = a.GetI32(); break;
+                case IFLA_LINK_NETNSID: netnsid = a.GetI32(); break;
+                case IFLA_TXQLEN: txqlen = a.GetI32(); break;
+                case IFLA_LINKINFO: info = ReadLinkInfo(a.GetNested()); break;
+            }
+        }
+        LinkKindData? data = info.Kind == VethKind ? new VethData(link, netnsid) : info.Data;
+        return new LinkInfo(ifi.ifi_index, name, (InterfaceFlags)ifi.ifi_flags, oper, mtu, mac, info.Kind, master, ifi.ifi_type,
+            link, netnsid, txqlen, info.SlaveKind, info.SlaveKind == BridgeKind ? info.Port : null, data);
+    }
+
+    public static string FormatMac(ReadOnlySpan<byte> address)
+    {
+        var text = new StringBuilder(address.Length * 3);
+        foreach (byte b in address)
+        {
+            if (text.Length > 0)
+                text.Append(':');
+            text.Append(b.ToString("x2"));
+        }
+        return text.ToString();
+    }
+
+    /// <summary>"aa:bb:cc:dd:ee:ff" (or '-' separated) into 6 bytes, as <c>ip link set address</c> takes it.</summary>
+    public static byte[] ParseMac(string mac)
+    {
+        string[] parts = mac.Split(mac.Contains('-') ? '-' : ':');
+        var bytes = new byte[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (parts[i].Length is < 1 or > 2 || !byte.TryParse(parts[i], System.Globalization.NumberStyles.HexNumber, null, out bytes[i]))
+                throw new ArgumentException($"invalid MAC address \"{mac}\"", nameof(mac));
+        }
+        return parts.Length == 6 ? bytes : throw new ArgumentException($"invalid MAC address \"{mac}\": expected 6 bytes", nameof(mac));
+    }
+
+    private record struct KindInfo(string? Kind, LinkKindData? Data, string? SlaveKind, BridgePortInfo? Port);
+
+    private static KindInfo ReadLinkInfo(AttributeReader linkInfo)
+    {
+        var result = new KindInfo();
+        ReadOnlySpan<byte> data = default;
+        foreach (NetlinkAttribute a in linkInfo)
+        {
+            switch (a.Type)
+            {
+                case IFLA_INFO_KIND: result.Kind = a.GetString(); break;
+                case IFLA_INFO_DATA: data = a.Payload; break;
+                case IFLA_INFO_SLAVE_KIND: result.SlaveKind = a.GetString(); break;
+                case IFLA_INFO_SLAVE_DATA: result.Port = ReadBridgePort(a.GetNested()); break;
+            }
+        }
+        // IFLA_INFO_KIND comes first from the kernel, but nothing in the format promises it.
+        result.Data = result.Kind switch
+        {
+            BridgeKind => ReadBridgeData(new AttributeReader(data)),
+            MacvlanKind => ReadMacvlanData(new AttributeReader(data)),
+            _ => null,
+        };
+        return result;
+    }
+
+    private static void PutCommon(ref NetlinkWriter w, string name, int mtu, string? mac)
+    {
+        if (mtu > 0)
+            w.PutU32(IFLA_MTU, (uint)mtu);
+        if (mac is not null)
+            w.PutBytes(IFLA_ADDRESS, ParseMac(mac));
+        w.PutStringZ(IFLA_IFNAME, name);
+    }
+
+    /// <summary>Reads IFLA_BRPORT_* attributes (IFLA_INFO_SLAVE_DATA of a bridge port).</summary>
+    private static BridgePortInfo ReadBridgePort(AttributeReader attributes)
+    {
+        bool hairpin = false, isolated = false;
+        byte state = 0;
+        foreach (NetlinkAttribute a in attributes)
+        {
+            switch (a.Type)
+            {
+                case IFLA_BRPORT_MODE: hairpin = a.GetU8() != 0; break;
+                case IFLA_BRPORT_ISOLATED: isolated = a.GetU8() != 0; break;
+                case IFLA_BRPORT_STATE: state = a.GetU8(); break;
+            }
+        }
+        return new BridgePortInfo(hairpin, isolated, state);
+    }
+}

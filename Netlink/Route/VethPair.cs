@@ -1,7 +1,0 @@
-namespace CniBox.Netlink.Route;
-
-/// <summary>
-/// The result of <see cref="RtnlHandle.AddVethPair"/>: the container end as read back after creation, and
-/// the host end's name. <c>Container.LinkIndex</c> is the host end's ifindex in the host namespace.
-/// </summary>
-public sealed record VethPair(LinkInfo Container, string HostName);
