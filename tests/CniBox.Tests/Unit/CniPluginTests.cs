@@ -1,8 +1,8 @@
 using System.Text;
-using CniBox.Applets;
 using CniBox.Spec;
 using CniBox.Spec.Results;
 using CniBox.Spec.Skeleton;
+using CniBox.Tests.Support;
 
 namespace CniBox.Tests.Unit;
 
@@ -42,34 +42,10 @@ public class CniPluginTests
         protected override void Check(PluginCall call, int config) { }
     }
 
-    private sealed record Outcome(int Exit, string Stdout, string Stderr);
+    private static InMemorySkel.Outcome Run(IApplet plugin, Dictionary<string, string> env, string stdin, string logLevel = "") =>
+        InMemorySkel.Run(plugin, env, stdin, logLevel);
 
-    private static Outcome Run(IApplet plugin, Dictionary<string, string> env, string stdin, string logLevel = "")
-    {
-        var stdout = new MemoryStream();
-        var stderr = new StringWriter();
-        env["CNIBOX_LOG_LEVEL"] = logLevel;
-        using var log = AppletLogging.Create("fake", k => env.GetValueOrDefault(k), stderr);
-        var ctx = new AppletContext
-        {
-            Name = "fake",
-            Args = [],
-            Getenv = k => env.GetValueOrDefault(k),
-            Stdin = new MemoryStream(Encoding.UTF8.GetBytes(stdin)),
-            Stdout = stdout,
-            Stderr = stderr,
-            Log = log,
-            IsOwnNetns = path => path == "/proc/self/ns/net",
-        };
-        var exit = plugin.Run(ctx);
-        return new Outcome(exit, Encoding.UTF8.GetString(stdout.ToArray()), stderr.ToString());
-    }
-
-    private static Dictionary<string, string> Env(string command, string netns = "/var/run/netns/x") => new()
-    {
-        ["CNI_COMMAND"] = command, ["CNI_CONTAINERID"] = "c1", ["CNI_NETNS"] = netns,
-        ["CNI_IFNAME"] = "eth0", ["CNI_PATH"] = "/opt/cni/bin",
-    };
+    private static Dictionary<string, string> Env(string command, string netns = "/var/run/netns/x") => InMemorySkel.Env(command, netns);
 
     [Test]
     public void AddPrintsTheResultInTheConfigVersion()
@@ -199,5 +175,5 @@ public class CniPluginTests
     [TestCase("", Serilog.Events.LogEventLevel.Warning)]
     [TestCase("nonsense", Serilog.Events.LogEventLevel.Warning)]
     public void LogLevels(string text, Serilog.Events.LogEventLevel level) =>
-        Assert.That(AppletLogging.ParseLevel(text), Is.EqualTo(level));
+        Assert.That(CniBox.Applets.AppletLogging.ParseLevel(text), Is.EqualTo(level));
 }
