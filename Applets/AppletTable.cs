@@ -3,24 +3,34 @@ using CniBox.Applets.CniTool;
 using CniBox.Applets.Loopback;
 using CniBox.Applets.Ptp;
 using CniBox.Ipam;
+using CniBox.Ipam.HostLocal;
+using CniBox.Ipam.Static;
 using CniBox.Spec.Skeleton;
 
 namespace CniBox.Applets;
 
-public sealed record AppletEntry(string Name, AppletKind Kind, Func<IApplet> Create);
+/// <param name="Name">The applet's name: its symlink, its CNI <c>type</c>, the name it logs and reports under.</param>
+/// <param name="InProcess">For an IPAM type: the same plugin, for bridge and ptp to run without fork/exec.</param>
+public sealed record AppletEntry(string Name, AppletKind Kind, Func<IApplet> Create, Func<IInProcessPlugin>? InProcess = null);
 
-/// <summary>Every applet in the binary, alphabetical. Hand-written: no reflection, no scanning.</summary>
+/// <summary>
+/// Every applet in the binary, alphabetical: the one place that names an applet and says what it is.
+/// Hand-written: no reflection, no scanning.
+/// </summary>
 public static class AppletTable
 {
     public static readonly IReadOnlyList<AppletEntry> All =
     [
-        new("bridge", AppletKind.Plugin, () => new BridgeApplet()),
+        Plugin("bridge", () => new BridgeApplet()),
         new("cnitool", AppletKind.Tool, () => new CniToolApplet()),
-        new("host-local", AppletKind.Ipam, () => new IpamApplet("host-local", IpamRegistry.Create("host-local")!)),
-        new("loopback", AppletKind.Plugin, () => new LoopbackApplet()),
-        new("ptp", AppletKind.Plugin, () => new PtpApplet()),
-        new("static", AppletKind.Ipam, () => new IpamApplet("static", IpamRegistry.Create("static")!)),
+        Ipam("host-local", () => new HostLocalPlugin()),
+        Plugin("loopback", () => new LoopbackApplet()),
+        Plugin("ptp", () => new PtpApplet()),
+        Ipam("static", () => new StaticPlugin()),
     ];
+
+    /// <summary>How bridge and ptp reach <c>ipam.type</c>: in-process for our IPAM applets, else exec'd from CNI_PATH.</summary>
+    public static IIpamInvoker IpamInvoker { get; } = new IpamInvoker(InProcessIpam);
 
     public static AppletEntry? Find(string name)
     {
@@ -28,4 +38,12 @@ public static class AppletTable
             if (entry.Name == name) return entry;
         return null;
     }
+
+    /// <summary>Our implementation of IPAM <paramref name="type"/>, or null when the type must be exec'd.</summary>
+    public static IInProcessPlugin? InProcessIpam(string type) => Find(type)?.InProcess?.Invoke();
+
+    private static AppletEntry Plugin(string name, Func<IApplet> create) => new(name, AppletKind.Plugin, create);
+
+    private static AppletEntry Ipam<T>(string name, Func<T> create) where T : IApplet, IInProcessPlugin =>
+        new(name, AppletKind.Ipam, () => create(), () => create());
 }

@@ -20,7 +20,9 @@ public interface IIpamInvoker
 /// the call runs in-process (no fork/exec); otherwise the file is exec'd, so dhcp or a third-party IPAM still works.
 /// In-process results go through the same print-and-parse in the config's version as an exec'd plugin's would.
 /// </summary>
-public sealed class IpamInvoker(Func<string, IIpamPlugin?> ours, Func<string, bool>? isSelf = null) : IIpamInvoker
+/// <param name="ours">The in-process plugin for an IPAM type, null when the type must be exec'd. The applet table
+/// supplies it (Ipam does not know the applets).</param>
+public sealed class IpamInvoker(Func<string, IInProcessPlugin?> ours, Func<string, bool>? isSelf = null) : IIpamInvoker
 {
     private readonly Func<string, bool> _isSelf = isSelf ?? PluginFinder.IsSelf;
 
@@ -29,30 +31,31 @@ public sealed class IpamInvoker(Func<string, IIpamPlugin?> ours, Func<string, bo
         var request = call with { Command = CniCommand.Add };
         if (InProcess(call, type, out var path) is { } ipam)
         {
-            var result = ipam.Add(request);
+            var result = ipam.Handle(request)
+                ?? throw new CniException(ErrorCode.Internal, $"IPAM plugin {type} returned no result");
             return CniResult.Parse(System.Text.Encoding.UTF8.GetBytes(result.ToJson(call.CniVersion)), call.CniVersion);
         }
         var stdout = PluginExec.Run(path, ExecRequest.From(call, CniCommand.Add), call.Context.Stderr);
         return CniResult.Parse(stdout, call.CniVersion);
     }
 
-    public void Del(PluginCall call, string type) => Run(call, type, CniCommand.Del, (p, c) => p.Del(c));
+    public void Del(PluginCall call, string type) => Run(call, type, CniCommand.Del);
 
-    public void Check(PluginCall call, string type) => Run(call, type, CniCommand.Check, (p, c) => p.Check(c));
+    public void Check(PluginCall call, string type) => Run(call, type, CniCommand.Check);
 
-    public void Gc(PluginCall call, string type) => Run(call, type, CniCommand.Gc, (p, c) => p.Gc(c));
+    public void Gc(PluginCall call, string type) => Run(call, type, CniCommand.Gc);
 
-    public void Status(PluginCall call, string type) => Run(call, type, CniCommand.Status, (p, c) => p.Status(c));
+    public void Status(PluginCall call, string type) => Run(call, type, CniCommand.Status);
 
-    private void Run(PluginCall call, string type, CniCommand command, Action<IIpamPlugin, PluginCall> inProcess)
+    private void Run(PluginCall call, string type, CniCommand command)
     {
         if (InProcess(call, type, out var path) is { } ipam)
-            inProcess(ipam, call with { Command = command });
+            ipam.Handle(call with { Command = command });
         else
             PluginExec.Run(path, ExecRequest.From(call, command), call.Context.Stderr);
     }
 
-    private IIpamPlugin? InProcess(PluginCall call, string type, out string path)
+    private IInProcessPlugin? InProcess(PluginCall call, string type, out string path)
     {
         if (string.IsNullOrEmpty(type))
             throw new CniException(ErrorCode.InvalidNetworkConfig, "IPAM config missing 'type' key");

@@ -14,9 +14,8 @@ public sealed partial class BridgeApplet
     /// promisc state; the container interface is a veth with its MAC; some host veth of the result is its peer
     /// with the bridge as master; the IPs and routes are in the container.
     /// </summary>
-    protected override void Check(PluginCall call)
+    protected override void Check(PluginCall call, BridgeConfig cfg)
     {
-        var cfg = BridgeConfig.Parse(call.StdinData, call.Args);
         using var container = ContainerNetns.OpenRtnl(call.Netns);
         // Go execs IPAM CHECK even for ipam {}, so its CHECK of an L2-only network always fails.
         if (cfg.IsLayer3) _ipam.Check(call, cfg.IpamType);

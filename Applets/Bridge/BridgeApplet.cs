@@ -14,18 +14,18 @@ namespace CniBox.Applets.Bridge;
 /// bridge, IPAM for the container end. Differences on purpose: bad input is refused before anything is
 /// created, and a failure after the veth exists removes it and releases the IP (the Go plugin leaks the veth).
 /// </summary>
-public sealed partial class BridgeApplet(IIpamInvoker? ipam = null) : CniPlugin
+public sealed partial class BridgeApplet(IIpamInvoker? ipam = null) : CniPlugin<BridgeConfig>
 {
     /// <summary>The Go plugin polls 0/50/500/1000/1000 ms (2.55 s in all) for the host port to be oper-up.</summary>
     public static readonly TimeSpan PortUpTimeout = TimeSpan.FromMilliseconds(2550);
 
-    private readonly IIpamInvoker _ipam = ipam ?? IpamRegistry.Invoker;
+    private readonly IIpamInvoker _ipam = ipam ?? AppletTable.IpamInvoker;
 
-    public override string Name => "bridge";
+    protected override BridgeConfig Parse(PluginCall call) => BridgeConfig.Parse(call.StdinData, call.Args);
 
-    protected override CniResult? Add(PluginCall call)
+    protected override CniResult Add(PluginCall call, BridgeConfig cfg)
     {
-        var cfg = BridgeConfig.Parse(call.StdinData, call.Args);
+        // Only Go's cmdAdd checks these: DEL, CHECK, GC and STATUS of such a config still run.
         cfg.ValidateForAdd();
         using var container = ContainerNetns.OpenRtnl(call.Netns);
         using var host = RtnlHandle.Open();
@@ -77,9 +77,8 @@ public sealed partial class BridgeApplet(IIpamInvoker? ipam = null) : CniPlugin
         }
     }
 
-    protected override void Del(PluginCall call)
+    protected override void Del(PluginCall call, BridgeConfig cfg)
     {
-        var cfg = BridgeConfig.Parse(call.StdinData, call.Args);
         // Empty or vanished netns: nothing to delete in it, but the IP is still released.
         if (Veth.DeleteContainerLink(call.Netns, call.IfName))
             call.Log.Debug("deleted {IfName}", call.IfName);
@@ -88,16 +87,14 @@ public sealed partial class BridgeApplet(IIpamInvoker? ipam = null) : CniPlugin
         BridgeFirewall.Teardown(cfg, call);
     }
 
-    protected override void Gc(PluginCall call)
+    protected override void Gc(PluginCall call, BridgeConfig cfg)
     {
-        var cfg = BridgeConfig.Parse(call.StdinData, call.Args);
         if (cfg.IsLayer3) _ipam.Gc(call, cfg.IpamType);
         if (cfg.IpMasq.Enabled) IpMasquerade.Gc(cfg.Config.NetworkName, call.StdinData);
     }
 
-    protected override void Status(PluginCall call)
+    protected override void Status(PluginCall call, BridgeConfig cfg)
     {
-        var cfg = BridgeConfig.Parse(call.StdinData, call.Args);
         if (cfg.IsLayer3) _ipam.Status(call, cfg.IpamType);
     }
 

@@ -40,6 +40,10 @@ public sealed class BridgeConfig
     public bool ActsAsGateway => IsGateway || IsDefaultGateway;
     public bool WantsVlanFiltering => Vlan != 0 || HasVlanTrunk;
 
+    // Go prints the anonymous struct types of NetConf.RuntimeConfig and NetConf.Args in its type errors.
+    private const string RuntimeConfigType = "struct { Mac string \"json:\\\"mac,omitempty\\\"\" }";
+    private const string ArgsType = "struct { Cni main.BridgeArgs \"json:\\\"cni,omitempty\\\"\" }";
+
     public static BridgeConfig Parse(byte[] stdin, string cniArgs)
     {
         var cfg = PluginConfig.Parse(stdin, c =>
@@ -66,8 +70,8 @@ public sealed class BridgeConfig
                 DisableContainerInterface = r.Bool("disableContainerInterface") ?? false,
                 PortIsolation = r.Bool("portIsolation") ?? false,
                 IpMasq = IpMasqConfig.Read(r),
-                Mac = r.Object("runtimeConfig", "struct").String("mac") is { Length: > 0 } rc ? rc
-                    : r.Object("args", "struct").Object("cni", "main.BridgeArgs").String("mac") is { Length: > 0 } a ? a
+                Mac = r.Object("runtimeConfig", RuntimeConfigType, owner: "").String("mac") is { Length: > 0 } rc ? rc
+                    : r.Object("args", ArgsType, owner: "").Object("cni", "main.BridgeArgs").String("mac") is { Length: > 0 } a ? a
                     : null,
             };
         });
@@ -100,7 +104,7 @@ public sealed class BridgeConfig
         if (IsLayer3 && DisableContainerInterface)
             throw Invalid("cannot use IPAM when DisableContainerInterface flag is set");
         if (HairpinMode && PromiscMode)
-            throw Invalid("cannot set hairpin mode and promiscuous mode at the same time");
+            throw Invalid("cannot set hairpin mode and promiscuous mode at the same time.");
     }
 
     /// <summary>Go's collectVlanTrunk, with its messages: ranges and single ids, 1-4094, sorted and deduplicated.</summary>

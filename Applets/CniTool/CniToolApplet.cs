@@ -13,9 +13,6 @@ namespace CniBox.Applets.CniTool;
 /// </summary>
 public sealed class CniToolApplet : IApplet
 {
-    public string Name => "cnitool";
-    public AppletKind Kind => AppletKind.Tool;
-
     public int Run(AppletContext ctx)
     {
         using var stdout = new StreamWriter(ctx.Stdout, new UTF8Encoding(false), leaveOpen: true) { AutoFlush = true };

@@ -4,7 +4,6 @@ using CniBox.Applets.Common;
 using CniBox.Netlink.Addresses;
 using CniBox.Netlink.Rtnl;
 using CniBox.Spec;
-using CniBox.Spec.Config;
 using CniBox.Spec.Results;
 using CniBox.Spec.Skeleton;
 
@@ -14,15 +13,15 @@ namespace CniBox.Applets.Loopback;
 /// Brings <c>lo</c> up in the container netns (ADD), verifies it is up (CHECK) and takes it down (DEL).
 /// It always acts on <c>lo</c>, whatever CNI_IFNAME says, as the Go plugin does.
 /// </summary>
-public sealed class LoopbackApplet : CniPlugin
+public sealed class LoopbackApplet : CniPlugin<LoopbackConfig>
 {
     private const string Loopback = "lo";
 
-    public override string Name => "loopback";
+    protected override LoopbackConfig Parse(PluginCall call) =>
+        call.Command == CniCommand.Add ? LoopbackConfig.Parse(call.StdinData) : LoopbackConfig.Unread;
 
-    protected override CniResult? Add(PluginCall call)
+    protected override CniResult Add(PluginCall call, LoopbackConfig config)
     {
-        var conf = NetConf.Parse(call.StdinData);
         using var rtnl = ContainerNetns.OpenRtnl(call.Netns);
         var lo = rtnl.GetLink(Loopback) ?? throw new CniException(ErrorCode.Internal, $"link \"{Loopback}\" not found");
         rtnl.SetLinkUp(lo.Index);
@@ -31,7 +30,7 @@ public sealed class LoopbackApplet : CniPlugin
         var v6 = addresses.FirstOrDefault(a => a.Family == AddressFamily.InterNetworkV6);
         call.Log.Debug("lo is up in {Netns}", call.Netns);
 
-        if (conf.ParsePrevResult() is { } prev)
+        if (config.PrevResult is { } prev)
             return prev;
         var result = new CniResult
         {
@@ -44,7 +43,7 @@ public sealed class LoopbackApplet : CniPlugin
         return result;
     }
 
-    protected override void Check(PluginCall call)
+    protected override void Check(PluginCall call, LoopbackConfig config)
     {
         using var rtnl = ContainerNetns.OpenRtnl(call.Netns);
         var lo = rtnl.GetLink(Loopback) ?? throw new CniException(ErrorCode.Internal, $"link \"{Loopback}\" not found");
@@ -52,7 +51,7 @@ public sealed class LoopbackApplet : CniPlugin
             throw new CniException(ErrorCode.Internal, "loopback interface is down");
     }
 
-    protected override void Del(PluginCall call)
+    protected override void Del(PluginCall call, LoopbackConfig config)
     {
         if (call.Netns.Length == 0) return;
         using var rtnl = ContainerNetns.TryOpenRtnl(call.Netns);

@@ -19,16 +19,20 @@ namespace CniBox.Applets.Ptp;
 /// route is replaced by "gw/32 scope link" plus "subnet via gw"; the host end carries the gateway as a /32
 /// and a host route to the container IP. Unlike the Go plugin, a failure after IPAM removes the veth too.
 /// </summary>
-public sealed class PtpApplet(IIpamInvoker? ipam = null) : CniPlugin
+public sealed class PtpApplet(IIpamInvoker? ipam = null) : CniPlugin<PtpConfig>
 {
-    private readonly IIpamInvoker _ipam = ipam ?? IpamRegistry.Invoker;
+    private readonly IIpamInvoker _ipam = ipam ?? AppletTable.IpamInvoker;
 
-    public override string Name => "ptp";
-
-    protected override CniResult? Add(PluginCall call)
+    /// <summary>Every verb needs the IPAM type, so a config without one fails them all.</summary>
+    protected override PtpConfig Parse(PluginCall call)
     {
         var cfg = PtpConfig.Parse(call.StdinData);
         cfg.RequireIpam();
+        return cfg;
+    }
+
+    protected override CniResult Add(PluginCall call, PtpConfig cfg)
+    {
         using var container = ContainerNetns.OpenRtnl(call.Netns);
         using var host = RtnlHandle.Open();
         Veth.RequireFreeName(container, call.IfName);
@@ -66,10 +70,8 @@ public sealed class PtpApplet(IIpamInvoker? ipam = null) : CniPlugin
         }
     }
 
-    protected override void Del(PluginCall call)
+    protected override void Del(PluginCall call, PtpConfig cfg)
     {
-        var cfg = PtpConfig.Parse(call.StdinData);
-        cfg.RequireIpam();
         // The Go plugin's order: release the IP first, so a broken netns never keeps it allocated.
         _ipam.Del(call, cfg.IpamType);
         if (Veth.DeleteContainerLink(call.Netns, call.IfName))
@@ -79,10 +81,8 @@ public sealed class PtpApplet(IIpamInvoker? ipam = null) : CniPlugin
             IpMasquerade.Teardown(cfg.Config.NetworkName, call.IfName, call.ContainerId);
     }
 
-    protected override void Check(PluginCall call)
+    protected override void Check(PluginCall call, PtpConfig cfg)
     {
-        var cfg = PtpConfig.Parse(call.StdinData);
-        cfg.RequireIpam();
         using var container = ContainerNetns.OpenRtnl(call.Netns);
         _ipam.Check(call, cfg.IpamType);
         var prev = ResultChecks.RequirePrevResult(cfg.Config.Conf, "ptp: ");
@@ -98,18 +98,14 @@ public sealed class PtpApplet(IIpamInvoker? ipam = null) : CniPlugin
         ResultChecks.Container(container, link, prev.Ips, prev.Routes);
     }
 
-    protected override void Gc(PluginCall call)
+    protected override void Gc(PluginCall call, PtpConfig cfg)
     {
-        var cfg = PtpConfig.Parse(call.StdinData);
-        cfg.RequireIpam();
         _ipam.Gc(call, cfg.IpamType);
         if (cfg.IpMasq.Enabled) IpMasquerade.Gc(cfg.Config.NetworkName, call.StdinData);
     }
 
-    protected override void Status(PluginCall call)
+    protected override void Status(PluginCall call, PtpConfig cfg)
     {
-        var cfg = PtpConfig.Parse(call.StdinData);
-        cfg.RequireIpam();
         _ipam.Status(call, cfg.IpamType);
     }
 

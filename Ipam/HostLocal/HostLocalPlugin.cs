@@ -6,18 +6,20 @@ using CniBox.Spec.Config;
 namespace CniBox.Ipam.HostLocal;
 
 /// <summary>
-/// host-local as an <see cref="IIpamPlugin"/>: one <see cref="PluginCall"/> in, the Go plugin's behaviour out.
-/// The config comes from the call's stdin and CNI_ARGS (<see cref="HostLocalConfig.Parse(ReadOnlySpan{byte}, string?)"/>);
-/// the state is the Go-compatible <see cref="DiskStore"/>. The applet and the in-process IPAM invoker both run this.
+/// host-local: one <see cref="PluginCall"/> in, the Go plugin's behaviour out, as its own applet or in-process
+/// for bridge and ptp. The config comes from the call's stdin and CNI_ARGS
+/// (<see cref="HostLocalConfig.Parse(ReadOnlySpan{byte}, string?)"/>); the state is the Go-compatible <see cref="DiskStore"/>.
 /// </summary>
-public sealed class HostLocalPlugin : IIpamPlugin
+public sealed class HostLocalPlugin : CniPlugin<HostLocalConfig>
 {
-    public const string TypeName = "host-local";
-
-    public CniResult Add(PluginCall call)
+    protected override HostLocalConfig Parse(PluginCall call)
     {
-        ValidateAttachment(call);
-        var config = HostLocalConfig.Parse(call.StdinData, call.Args);
+        if (call.Command is CniCommand.Add or CniCommand.Del or CniCommand.Check) ValidateAttachment(call);
+        return HostLocalConfig.Parse(call.StdinData, call.Args);
+    }
+
+    protected override CniResult Add(PluginCall call, HostLocalConfig config)
+    {
         // Go reads resolv.conf before it opens the store: a bad path fails with nothing created.
         var dns = config.ResolvConf is { } path ? ResolvConf.Load(path) : null;
         using var store = DiskStore.Open(config.DataDir, config.Name);
@@ -26,18 +28,14 @@ public sealed class HostLocalPlugin : IIpamPlugin
         return result;
     }
 
-    public void Del(PluginCall call)
+    protected override void Del(PluginCall call, HostLocalConfig config)
     {
-        ValidateAttachment(call);
-        var config = HostLocalConfig.Parse(call.StdinData, call.Args);
         using var store = DiskStore.Open(config.DataDir, config.Name);
         new HostLocalIpam(config, store).Del(call.ContainerId, call.IfName);
     }
 
-    public void Check(PluginCall call)
+    protected override void Check(PluginCall call, HostLocalConfig config)
     {
-        ValidateAttachment(call);
-        var config = HostLocalConfig.Parse(call.StdinData, call.Args);
         using var store = DiskStore.Open(config.DataDir, config.Name);
         new HostLocalIpam(config, store).Check(call.ContainerId, call.IfName);
     }
@@ -46,9 +44,8 @@ public sealed class HostLocalPlugin : IIpamPlugin
     /// Releases every allocation whose (containerID, ifname) is not in <c>cni.dev/valid-attachments</c> (else its
     /// alias <c>cni.dev/attachments</c>). No list at all means nothing is valid, as cnitool's GC sends it.
     /// </summary>
-    public void Gc(PluginCall call)
+    protected override void Gc(PluginCall call, HostLocalConfig config)
     {
-        var config = HostLocalConfig.Parse(call.StdinData, call.Args);
         var valid = GcAttachments.ReadValid(call.StdinData);
         using var store = DiskStore.Open(config.DataDir, config.Name);
         var released = new HostLocalIpam(config, store).Gc(valid);
@@ -56,9 +53,8 @@ public sealed class HostLocalPlugin : IIpamPlugin
     }
 
     /// <summary>Code 50 when the dataDir cannot hold a reservation or some range set has no free address.</summary>
-    public void Status(PluginCall call)
+    protected override void Status(PluginCall call, HostLocalConfig config)
     {
-        var config = HostLocalConfig.Parse(call.StdinData, call.Args);
         DiskStore store;
         try
         {

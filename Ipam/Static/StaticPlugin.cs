@@ -13,13 +13,13 @@ namespace CniBox.Ipam.Static;
 /// dns (no interfaces); DEL, GC and STATUS have nothing to release or report; CHECK compares the configured
 /// addresses with the prevResult's.
 /// </summary>
-public sealed class StaticPlugin : IIpamPlugin
+public sealed class StaticPlugin : CniPlugin<StaticConfig?>
 {
-    public CniResult Add(PluginCall call)
-    {
-        var conf = StaticConfig.Parse(call.StdinData, call.Args);
-        return BuildResult(conf);
-    }
+    /// <summary>Only ADD and CHECK read the config: nothing was allocated, so DEL, GC and STATUS have nothing to do.</summary>
+    protected override StaticConfig? Parse(PluginCall call) =>
+        call.Command is CniCommand.Add or CniCommand.Check ? StaticConfig.Parse(call.StdinData, call.Args) : null;
+
+    protected override CniResult Add(PluginCall call, StaticConfig? config) => BuildResult(config!);
 
     /// <summary>The 1.1.0 result for a parsed config: ips in config order with their gateways, the ipam routes and dns.</summary>
     public static CniResult BuildResult(StaticConfig conf)
@@ -32,7 +32,7 @@ public sealed class StaticPlugin : IIpamPlugin
     }
 
     /// <summary>Nothing was allocated, so nothing is released; the config is not even read, as in Go.</summary>
-    public void Del(PluginCall call)
+    protected override void Del(PluginCall call, StaticConfig? config)
     {
     }
 
@@ -41,11 +41,10 @@ public sealed class StaticPlugin : IIpamPlugin
     /// prevResult also lists must carry the configured gateway there. Addresses missing from the prevResult
     /// are not an error in Go, and neither are they here.
     /// </summary>
-    public void Check(PluginCall call)
+    protected override void Check(PluginCall call, StaticConfig? config)
     {
-        var conf = StaticConfig.Parse(call.StdinData, call.Args);
         var prev = LoadPrevResult(call.StdinData);
-        foreach (var want in conf.Addresses)
+        foreach (var want in config!.Addresses)
         {
             foreach (var ip in prev.Ips)
             {
@@ -56,14 +55,6 @@ public sealed class StaticPlugin : IIpamPlugin
                     $"static: Failed to match addr {have.Address} on interface {call.IfName}");
             }
         }
-    }
-
-    public void Gc(PluginCall call)
-    {
-    }
-
-    public void Status(PluginCall call)
-    {
     }
 
     private static CniResult LoadPrevResult(byte[] stdin)

@@ -4,21 +4,41 @@ using CniBox.Spec.Results;
 namespace CniBox.Spec.Skeleton;
 
 /// <summary>
-/// The plugin side of the CNI protocol: env table, stdin, version gates, dispatch to a verb, error JSON.
-/// Applets override the verbs they implement; GC and STATUS default to the spec's successful no-op.
+/// The plugin side of the CNI protocol: env table, stdin (read once), version gates, the applet's config
+/// (parsed once, by <see cref="Parse"/>), dispatch to a verb, error JSON. Applets implement ADD, DEL and CHECK;
+/// GC and STATUS default to the spec's successful no-op.
 /// </summary>
-public abstract class CniPlugin : IApplet
+/// <typeparam name="TConfig">The applet's view of its stdin, as its Go plugin's loadConf builds it.</typeparam>
+public abstract class CniPlugin<TConfig> : IApplet, IInProcessPlugin
 {
     public const int MaxStdinBytes = 16 << 20;
 
-    public abstract string Name { get; }
-    public virtual AppletKind Kind => AppletKind.Plugin;
+    /// <summary>
+    /// Decodes the call's config (stdin and CNI_ARGS) with the Go plugin's texts and codes. It runs once, before
+    /// the verb. It may look at <see cref="PluginCall.Command"/>: Go's verbs do not all read the config (static's
+    /// DEL reads nothing), and a config only ADD would refuse must not fail them.
+    /// </summary>
+    protected abstract TConfig Parse(PluginCall call);
 
-    protected abstract CniResult? Add(PluginCall call);
-    protected abstract void Del(PluginCall call);
-    protected abstract void Check(PluginCall call);
-    protected virtual void Gc(PluginCall call) { }
-    protected virtual void Status(PluginCall call) { }
+    protected abstract CniResult Add(PluginCall call, TConfig config);
+    protected abstract void Del(PluginCall call, TConfig config);
+    protected abstract void Check(PluginCall call, TConfig config);
+    protected virtual void Gc(PluginCall call, TConfig config) { }
+    protected virtual void Status(PluginCall call, TConfig config) { }
+
+    public CniResult? Handle(PluginCall call)
+    {
+        var config = Parse(call);
+        switch (call.Command)
+        {
+            case CniCommand.Add: return Add(call, config);
+            case CniCommand.Del: Del(call, config); break;
+            case CniCommand.Check: Check(call, config); break;
+            case CniCommand.Gc: Gc(call, config); break;
+            case CniCommand.Status: Status(call, config); break;
+        }
+        return null;
+    }
 
     public int Run(AppletContext ctx)
     {
@@ -29,12 +49,12 @@ public abstract class CniPlugin : IApplet
         }
         catch (CniException e)
         {
-            ctx.Log.Debug(e, "{Applet} failed with code {Code}: {Msg}", Name, e.Code, e.Msg);
+            ctx.Log.Debug(e, "{Applet} failed with code {Code}: {Msg}", ctx.Name, e.Code, e.Msg);
             return WriteError(ctx, e, configVersion);
         }
         catch (Exception e)
         {
-            ctx.Log.Error(e, "{Applet} failed: {Message}", Name, e.Message);
+            ctx.Log.Error(e, "{Applet} failed: {Message}", ctx.Name, e.Message);
             return WriteError(ctx, new CniException(ErrorCode.Internal, e.Message), configVersion);
         }
     }
@@ -44,7 +64,7 @@ public abstract class CniPlugin : IApplet
         var commandText = ctx.Getenv("CNI_COMMAND");
         if (string.IsNullOrEmpty(commandText))
         {
-            ctx.Stderr.WriteLine($"CNI {Name} plugin, cnibox {BuildInfo.Version}");
+            ctx.Stderr.WriteLine($"CNI {ctx.Name} plugin, cnibox {BuildInfo.Version}");
             ctx.Stderr.WriteLine($"CNI protocol versions supported: {string.Join(", ", CniVersion.Supported)}");
             return 0;
         }
@@ -82,16 +102,7 @@ public abstract class CniPlugin : IApplet
 
         ctx.Log.Debug("{Command} container={ContainerId} netns={Netns} ifname={IfName} version={Version}",
             commandText, call.ContainerId, call.Netns, call.IfName, call.CniVersion);
-        switch (cmd)
-        {
-            case CniCommand.Add:
-                if (Add(call) is { } result) Write(ctx, result.ToJson(call.CniVersion));
-                break;
-            case CniCommand.Del: Del(call); break;
-            case CniCommand.Check: Check(call); break;
-            case CniCommand.Gc: Gc(call); break;
-            case CniCommand.Status: Status(call); break;
-        }
+        if (Handle(call) is { } result) Write(ctx, result.ToJson(call.CniVersion));
         return 0;
     }
 

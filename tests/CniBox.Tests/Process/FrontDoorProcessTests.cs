@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using CniBox.Applets;
 using CniBox.Tests.Support;
 
@@ -27,6 +28,28 @@ public class FrontDoorProcessTests
         var result = Cnibox();
         Assert.That(result.ExitCode, Is.EqualTo(0));
         Assert.That(result.Stdout, Does.Contain("Usage: cnibox").And.Contain("loopback"));
+    }
+
+    [TestCase("--help")]
+    [TestCase("-h")]
+    [TestCase("-?")]
+    public void HelpIsTheSameUsageAsNoArguments(string flag)
+    {
+        var help = Cnibox(flag);
+        Assert.That(help.ExitCode, Is.EqualTo(0), help.Stderr);
+        Assert.That(help.Stdout, Is.EqualTo(Cnibox().Stdout));
+        Assert.That(help.Stdout, Does.StartWith("Usage: cnibox <applet> [args...]").And.Contain("via a symlink named after it"));
+        foreach (var entry in AppletTable.All)
+            Assert.That(help.Stdout, Does.Match($@"\n  {Regex.Escape(entry.Name)} +\S"), $"{entry.Name} is listed");
+    }
+
+    [Test]
+    public void AnUnknownOptionFailsWithTheSameUsage()
+    {
+        var result = Cnibox("--bogus");
+        Assert.That(result.ExitCode, Is.EqualTo(1));
+        Assert.That(result.Stderr, Does.Contain("--bogus"));
+        Assert.That(result.Stdout.TrimStart('\n'), Is.EqualTo(Cnibox().Stdout), "System.CommandLine puts a blank line first");
     }
 
     [Test]

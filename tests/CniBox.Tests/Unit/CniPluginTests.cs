@@ -1,51 +1,51 @@
 using System.Text;
-using CniBox.Applets;
 using CniBox.Spec;
 using CniBox.Spec.Results;
 using CniBox.Spec.Skeleton;
+using CniBox.Tests.Support;
 
 namespace CniBox.Tests.Unit;
 
 /// <summary>The skeleton in-process, with a fake applet and an in-memory context: no process globals touched.</summary>
 public class CniPluginTests
 {
-    private sealed class FakePlugin(Func<PluginCall, CniResult?> add) : CniPlugin
+    /// <summary>Its config is the stdin text; it records each parse and each verb with the config it was handed.</summary>
+    private sealed class FakePlugin(Func<PluginCall, CniResult> add) : CniPlugin<string>
     {
         public List<CniCommand> Calls { get; } = [];
-        public override string Name => "fake";
-        protected override CniResult? Add(PluginCall call) { Calls.Add(call.Command); return add(call); }
-        protected override void Del(PluginCall call) => Calls.Add(call.Command);
-        protected override void Check(PluginCall call) => Calls.Add(call.Command);
-    }
-
-    private sealed record Outcome(int Exit, string Stdout, string Stderr);
-
-    private static Outcome Run(CniPlugin plugin, Dictionary<string, string> env, string stdin, string logLevel = "")
-    {
-        var stdout = new MemoryStream();
-        var stderr = new StringWriter();
-        env["CNIBOX_LOG_LEVEL"] = logLevel;
-        using var log = AppletLogging.Create(plugin.Name, k => env.GetValueOrDefault(k), stderr);
-        var ctx = new AppletContext
+        public List<string> Parsed { get; } = [];
+        public List<string> Handed { get; } = [];
+        protected override string Parse(PluginCall call)
         {
-            Name = plugin.Name,
-            Args = [],
-            Getenv = k => env.GetValueOrDefault(k),
-            Stdin = new MemoryStream(Encoding.UTF8.GetBytes(stdin)),
-            Stdout = stdout,
-            Stderr = stderr,
-            Log = log,
-            IsOwnNetns = path => path == "/proc/self/ns/net",
-        };
-        var exit = plugin.Run(ctx);
-        return new Outcome(exit, Encoding.UTF8.GetString(stdout.ToArray()), stderr.ToString());
+            var text = Encoding.UTF8.GetString(call.StdinData);
+            if (text.Contains("\"refuse\"")) throw new CniException(ErrorCode.InvalidNetworkConfig, "refused by parse");
+            Parsed.Add(text);
+            return text;
+        }
+        protected override CniResult Add(PluginCall call, string config) { Record(call, config); return add(call); }
+        protected override void Del(PluginCall call, string config) => Record(call, config);
+        protected override void Check(PluginCall call, string config) => Record(call, config);
+        protected override void Gc(PluginCall call, string config) => Record(call, config);
+        private void Record(PluginCall call, string config)
+        {
+            Calls.Add(call.Command);
+            Handed.Add(config);
+        }
     }
 
-    private static Dictionary<string, string> Env(string command, string netns = "/var/run/netns/x") => new()
+    /// <summary>GC and STATUS left to the base.</summary>
+    private sealed class MinimalPlugin : CniPlugin<int>
     {
-        ["CNI_COMMAND"] = command, ["CNI_CONTAINERID"] = "c1", ["CNI_NETNS"] = netns,
-        ["CNI_IFNAME"] = "eth0", ["CNI_PATH"] = "/opt/cni/bin",
-    };
+        protected override int Parse(PluginCall call) => 0;
+        protected override CniResult Add(PluginCall call, int config) => new();
+        protected override void Del(PluginCall call, int config) { }
+        protected override void Check(PluginCall call, int config) { }
+    }
+
+    private static InMemorySkel.Outcome Run(IApplet plugin, Dictionary<string, string> env, string stdin, string logLevel = "") =>
+        InMemorySkel.Run(plugin, env, stdin, logLevel);
+
+    private static Dictionary<string, string> Env(string command, string netns = "/var/run/netns/x") => InMemorySkel.Env(command, netns);
 
     [Test]
     public void AddPrintsTheResultInTheConfigVersion()
@@ -92,7 +92,7 @@ public class CniPluginTests
     [Test]
     public void OwnNetnsIsRefusedBeforeTheHandlerRuns()
     {
-        var plugin = new FakePlugin(_ => null);
+        var plugin = new FakePlugin(_ => new CniResult());
         var outcome = Run(plugin, Env("ADD", "/proc/self/ns/net"), "{\"cniVersion\":\"1.0.0\",\"name\":\"n\"}");
         Assert.That(outcome.Stdout, Does.Contain("\"code\": 8"));
         Assert.That(plugin.Calls, Is.Empty);
@@ -101,7 +101,7 @@ public class CniPluginTests
     [Test]
     public void NetnsOverrideSkipsTheOwnNetnsCheck()
     {
-        var plugin = new FakePlugin(_ => null);
+        var plugin = new FakePlugin(_ => new CniResult());
         var env = Env("ADD", "/proc/self/ns/net");
         env["CNI_NETNS_OVERRIDE"] = "true";
         Assert.That(Run(plugin, env, "{\"cniVersion\":\"1.0.0\",\"name\":\"n\"}").Exit, Is.EqualTo(0));
@@ -124,8 +124,49 @@ public class CniPluginTests
     [TestCase("STATUS")]
     public void VerbsWithoutAHandlerSucceedSilently(string verb)
     {
-        var outcome = Run(new FakePlugin(_ => null), Env(verb), "{\"cniVersion\":\"1.1.0\",\"name\":\"n\"}");
+        var outcome = Run(new MinimalPlugin(), Env(verb), "{\"cniVersion\":\"1.1.0\",\"name\":\"n\"}");
         Assert.That((outcome.Exit, outcome.Stdout), Is.EqualTo((0, "")));
+    }
+
+    [TestCase("ADD")]
+    [TestCase("DEL")]
+    [TestCase("CHECK")]
+    [TestCase("GC")]
+    public void TheConfigIsParsedOnceAndHandedToTheVerb(string verb)
+    {
+        var plugin = new FakePlugin(_ => new CniResult());
+        const string stdin = "{\"cniVersion\":\"1.1.0\",\"name\":\"n\",\"mtu\":1400}";
+        Assert.That(Run(plugin, Env(verb), stdin).Exit, Is.EqualTo(0));
+        Assert.That(plugin.Parsed, Is.EqualTo(new[] { stdin }));
+        Assert.That(plugin.Handed, Is.EqualTo(new[] { stdin }));
+        Assert.That(plugin.Calls, Is.EqualTo(new[] { PluginEnvironment.ParseCommand(verb)!.Value }));
+    }
+
+    [Test]
+    public void AParseErrorStopsTheCallBeforeTheVerb()
+    {
+        var plugin = new FakePlugin(_ => new CniResult());
+        var outcome = Run(plugin, Env("DEL"), "{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"x\":\"refuse\"}");
+        Assert.That(outcome.Stdout, Does.Contain("\"code\": 7").And.Contain("refused by parse"));
+        Assert.That(plugin.Calls, Is.Empty);
+    }
+
+    [Test]
+    public void TheSkelRefusesBeforeTheConfigIsParsed()
+    {
+        var plugin = new FakePlugin(_ => new CniResult());
+        var outcome = Run(plugin, Env("CHECK"), "{\"cniVersion\":\"0.3.1\",\"name\":\"n\"}");
+        Assert.That(outcome.Stdout, Does.Contain("config version does not allow CHECK"));
+        Assert.That(plugin.Parsed, Is.Empty);
+    }
+
+    [Test]
+    public void WithoutACommandTheAppletIntroducesItselfByItsTableName()
+    {
+        var env = Env("");
+        var outcome = Run(new MinimalPlugin(), env, "");
+        Assert.That(outcome.Exit, Is.EqualTo(0));
+        Assert.That(outcome.Stderr, Does.StartWith("CNI fake plugin, cnibox "));
     }
 
     [TestCase("trace", Serilog.Events.LogEventLevel.Verbose)]
@@ -134,5 +175,5 @@ public class CniPluginTests
     [TestCase("", Serilog.Events.LogEventLevel.Warning)]
     [TestCase("nonsense", Serilog.Events.LogEventLevel.Warning)]
     public void LogLevels(string text, Serilog.Events.LogEventLevel level) =>
-        Assert.That(AppletLogging.ParseLevel(text), Is.EqualTo(level));
+        Assert.That(CniBox.Applets.AppletLogging.ParseLevel(text), Is.EqualTo(level));
 }

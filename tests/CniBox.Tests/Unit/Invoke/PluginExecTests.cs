@@ -84,18 +84,16 @@ public class PluginExecTests
         Assert.That(stderr.ToString(), Is.EqualTo("note\n"));
     }
 
-    private sealed class FakeIpam : IIpamPlugin
+    private sealed class FakeIpam : IInProcessPlugin
     {
         public List<CniCommand> Calls { get; } = [];
-        public CniResult Add(PluginCall call)
+        public CniResult? Handle(PluginCall call)
         {
             Calls.Add(call.Command);
-            return new CniResult { Ips = [new IpConfig { Address = "10.199.0.9/24", Gateway = "10.199.0.1" }] };
+            return call.Command == CniCommand.Add
+                ? new CniResult { Ips = [new IpConfig { Address = "10.199.0.9/24", Gateway = "10.199.0.1" }] }
+                : null;
         }
-        public void Del(PluginCall call) => Calls.Add(call.Command);
-        public void Check(PluginCall call) => Calls.Add(call.Command);
-        public void Gc(PluginCall call) => Calls.Add(call.Command);
-        public void Status(PluginCall call) => Calls.Add(call.Command);
     }
 
     private PluginCall Call(string version = "0.4.0") => new()

@@ -31,7 +31,7 @@ public class StaticPluginTests
     [Test]
     public void AddReturnsIpsRoutesAndDnsWithoutInterfaces()
     {
-        var result = new StaticPlugin().Add(Call(WithPrev("")));
+        var result = new StaticPlugin().Handle(Call(WithPrev("")))!;
         Assert.That(result.Interfaces, Is.Empty);
         Assert.That(result.Ips.Select(ip => (ip.Address, ip.Gateway, ip.Interface)), Is.EqualTo(new (string, string?, int?)[]
         {
@@ -49,21 +49,21 @@ public class StaticPluginTests
     public void AddPrintsInEveryVersion()
     {
         var plugin = new StaticPlugin();
-        var v1 = plugin.Add(Call(WithPrev(""))).ToJson("1.1.0", indented: false);
+        var v1 = plugin.Handle(Call(WithPrev("")))!.ToJson("1.1.0", indented: false);
         Assert.That(v1, Is.EqualTo(
             "{\"cniVersion\":\"1.1.0\",\"dns\":{\"domain\":\"example.com\",\"nameservers\":[\"8.8.8.8\"],\"search\":[\"example.com\"]}," +
             "\"ips\":[{\"address\":\"10.10.0.1/24\",\"gateway\":\"10.10.0.254\"},{\"address\":\"3ffe:ffff:0:1ff::1/64\",\"gateway\":\"3ffe:ffff::1\"}]," +
             "\"routes\":[{\"dst\":\"0.0.0.0/0\"},{\"dst\":\"192.168.0.0/16\",\"gw\":\"10.10.5.1\"},{\"dst\":\"3ffe:ffff:0:1ff::1/64\"}]}"));
-        var v04 = plugin.Add(Call(WithPrev(""), "0.4.0")).ToJson("0.4.0", indented: false);
+        var v04 = plugin.Handle(Call(WithPrev(""), "0.4.0"))!.ToJson("0.4.0", indented: false);
         Assert.That(v04, Does.StartWith("{\"cniVersion\":\"0.4.0\",\"ips\":[{\"version\":\"4\",\"address\":\"10.10.0.1/24\",\"gateway\":\"10.10.0.254\"}"));
-        var v02 = plugin.Add(Call(WithPrev(""), "0.2.0")).ToJson("0.2.0", indented: false);
+        var v02 = plugin.Handle(Call(WithPrev(""), "0.2.0"))!.ToJson("0.2.0", indented: false);
         Assert.That(v02, Does.StartWith("{\"cniVersion\":\"0.2.0\",\"ip4\":{\"ip\":\"10.10.0.1/24\",\"gateway\":\"10.10.0.254\",\"routes\":[{\"dst\":\"0.0.0.0/0\"},"));
     }
 
     [Test]
     public void AddWithNoAddressesCannotBePrintedBefore030()
     {
-        var result = new StaticPlugin().Add(Call("{'cniVersion':'0.2.0','name':'n','ipam':{'type':'static'}}", "0.2.0"));
+        var result = new StaticPlugin().Handle(Call("{'cniVersion':'0.2.0','name':'n','ipam':{'type':'static'}}", "0.2.0"))!;
         var e = Assert.Throws<CniException>(() => result.ToJson("0.2.0"))!;
         Assert.That(e.Msg, Is.EqualTo("cannot convert: no valid IP addresses"));
         Assert.That(result.ToJson("0.3.1", indented: false), Is.EqualTo("{\"cniVersion\":\"0.3.1\",\"dns\":{}}"));
@@ -76,14 +76,14 @@ public class StaticPluginTests
     [TestCase("{'cniVersion':'1.0.0','ips':[{'address':'::ffff:10.10.0.1/120','gateway':'::ffff:10.10.0.254'}]}")]
     [TestCase("{'cniVersion':'1.0.0'}")]
     public void CheckPassesWhenEveryListedConfiguredAddressHasItsGateway(string prev) =>
-        Assert.DoesNotThrow(() => new StaticPlugin().Check(Call(WithPrev(prev), command: CniCommand.Check)));
+        Assert.DoesNotThrow(() => new StaticPlugin().Handle(Call(WithPrev(prev), command: CniCommand.Check)));
 
     [TestCase("{'cniVersion':'1.0.0','ips':[{'address':'10.10.0.1/24','gateway':'10.10.0.1'}]}", "10.10.0.1")]
     [TestCase("{'cniVersion':'1.0.0','ips':[{'address':'10.10.0.1/24'}]}", "10.10.0.1")]
     [TestCase("{'cniVersion':'1.0.0','ips':[{'address':'3ffe:ffff:0:1ff::1/64','gateway':'3ffe:ffff::2'}]}", "3ffe:ffff:0:1ff::1")]
     public void CheckFailsOnAGatewayMismatch(string prev, string ip)
     {
-        var e = Assert.Throws<CniException>(() => new StaticPlugin().Check(Call(WithPrev(prev), command: CniCommand.Check)))!;
+        var e = Assert.Throws<CniException>(() => new StaticPlugin().Handle(Call(WithPrev(prev), command: CniCommand.Check)))!;
         Assert.That((e.Code, e.Msg), Is.EqualTo((ErrorCode.Internal, $"static: Failed to match addr {ip} on interface eth0")));
     }
 
@@ -93,14 +93,14 @@ public class StaticPluginTests
     [TestCase("{'cniVersion':'0.4.0','ips':[]}", "could not parse prevResult: result type supports [1.0.0 1.1.0] but unmarshalled CNIVersion is \"0.4.0\"")]
     public void CheckNeedsAUsablePrevResult(string prev, string msg)
     {
-        var e = Assert.Throws<CniException>(() => new StaticPlugin().Check(Call(WithPrev(prev), command: CniCommand.Check)))!;
+        var e = Assert.Throws<CniException>(() => new StaticPlugin().Handle(Call(WithPrev(prev), command: CniCommand.Check)))!;
         Assert.That(e.Msg, Is.EqualTo(msg));
     }
 
     [Test]
     public void CheckLoadsTheConfigFirst()
     {
-        var e = Assert.Throws<CniException>(() => new StaticPlugin().Check(Call(WithPrev("5"), args: "FOO=1", command: CniCommand.Check)))!;
+        var e = Assert.Throws<CniException>(() => new StaticPlugin().Handle(Call(WithPrev("5"), args: "FOO=1", command: CniCommand.Check)))!;
         Assert.That(e.Msg, Is.EqualTo("ARGS: unknown args [\"FOO=1\"]"));
     }
 
@@ -109,8 +109,8 @@ public class StaticPluginTests
     {
         var plugin = new StaticPlugin();
         var call = Call("{'cniVersion':'1.1.0','name':'n'}", "1.1.0", args: "FOO=1");
-        Assert.DoesNotThrow(() => plugin.Del(call));
-        Assert.DoesNotThrow(() => plugin.Gc(call));
-        Assert.DoesNotThrow(() => plugin.Status(call));
+        Assert.DoesNotThrow(() => plugin.Handle(call with { Command = CniCommand.Del }));
+        Assert.DoesNotThrow(() => plugin.Handle(call with { Command = CniCommand.Gc }));
+        Assert.DoesNotThrow(() => plugin.Handle(call with { Command = CniCommand.Status }));
     }
 }
