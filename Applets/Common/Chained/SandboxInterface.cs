@@ -1,4 +1,4 @@
-using CniBox.Ipam;
+using CniBox.Spec.Addressing;
 using CniBox.Spec.Results;
 
 namespace CniBox.Applets.Common.Chained;

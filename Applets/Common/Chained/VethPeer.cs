@@ -1,4 +1,5 @@
-using CniBox.Netlink.Route;
+using CniBox.Netlink.Links;
+using CniBox.Netlink.Rtnl;
 using CniBox.Spec;
 using CniBox.Spec.Json;
 using CniBox.Spec.Results;

@@ -1,6 +1,6 @@
 using CniBox.Applets.Common.Chained;
 using CniBox.Netlink.Namespaces;
-using CniBox.Netlink.Route;
+using CniBox.Netlink.Rtnl;
 using CniBox.Spec;
 using CniBox.Spec.Results;
 using CniBox.Tests.Support;
