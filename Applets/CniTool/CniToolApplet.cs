@@ -47,10 +47,12 @@ internal sealed class CniTool(AppletContext ctx, TextWriter stdout)
         var list = new Command("list", "List the networks in NETCONFPATH: name, version, plugins and file");
         list.SetAction(_ => List());
         root.Subcommands.Add(list);
-        root.Options.Add(new System.CommandLine.Help.HelpOption());
+        // A fixed width: the default asks Console.WindowWidth, which reads terminfo (and may look up the user).
+        var help = new System.CommandLine.Help.HelpAction { MaxWidth = 100 };
+        root.Options.Add(new System.CommandLine.Help.HelpOption { Action = help });
         root.SetAction(parse =>
         {
-            new System.CommandLine.Help.HelpAction().Invoke(parse);
+            help.Invoke(parse);
             return 0;
         });
         return root;

@@ -73,6 +73,38 @@ public partial class NoSharedObjectProcessTests
     }
 
     /// <summary>
+    /// Help on a terminal, with HOME unset: System.CommandLine's default help width asks Console.WindowWidth, which
+    /// reads terminfo and may look the user up through NSS (a dlopen of libnss_*.so with Debian's nsswitch.conf).
+    /// </summary>
+    [TestCase("cnibox", "--help")]
+    [TestCase("cnibox", "-h")]
+    [TestCase("cnitool", "--help")]
+    [TestCase("cnitool", "add --help")]
+    public void HelpOnATerminalOpensNoSharedObject(string applet, string args)
+    {
+        RequireTools();
+        Assume.That(File.Exists("/usr/bin/script"), "needs script (util-linux) for a terminal");
+        var binary = applet == "cnibox" ? Binaries.Cnibox : Binaries.Applet(applet);
+        var log = Path.Combine(Path.GetTempPath(), $"cnibox-so-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            var inner = $"env -u HOME TERM=xterm strace -f -qq -s 4096 -e trace=open,openat,openat2,execve -o {log} {binary} {args}";
+            var result = PluginProcess.Run("script", [], "", ["-qec", inner, "/dev/null"]);
+            Assert.That(result.ExitCode, Is.EqualTo(0), $"{applet} {args}: {result.Stdout}{result.Stderr}");
+            Assert.That(result.Stdout, Does.Contain("Usage"), "the help text reached the terminal");
+            var trace = File.ReadAllText(log);
+            var opened = SharedObjectPath().Matches(trace).Select(m => m.Value).ToList();
+            Assert.That(opened, Is.Empty, $"{applet} {args}: a static binary must not dlopen anything");
+            Assert.That(trace, Does.Not.Contain("/etc/nsswitch.conf").And.Not.Contain("terminfo"),
+                $"{applet} {args}: no user lookup (NSS may dlopen) and no terminal probe");
+        }
+        finally
+        {
+            File.Delete(log);
+        }
+    }
+
+    /// <summary>
     /// Each config has an object with 40 members: System.Text.Json's duplicate-key check would seed its hash from
     /// RandomNumberGenerator (OpenSSL, dlopen'd) for such objects if it ran; it must not.
     /// </summary>
