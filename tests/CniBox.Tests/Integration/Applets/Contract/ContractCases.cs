@@ -1,0 +1,98 @@
+using System.Text.RegularExpressions;
+using CniBox.Tests.Support;
+using static CniBox.Tests.Integration.Applets.Contract.ContractItem;
+
+namespace CniBox.Tests.Integration.Applets.Contract;
+
+/// <summary>
+/// The applets under the plugin contract, one line each. A new plugin adds its line here; an item that cannot
+/// apply to it goes into <c>NotApplicable</c> with the reason, and is then not generated. The IPAM applets get the
+/// netns items too: a plugin's DEL hands them its CNI_NETNS, empty or vanished, and they must not need it.
+/// </summary>
+public static class ContractCases
+{
+    public static readonly IReadOnlyList<ContractCase> All =
+    [
+        new("bridge", (net, v) => Bridge(net, v), ["10.199.210.2/24", "fd99:0:210::2/64"])
+        {
+            Leaves = Patterns([.. Forwarding, .. BridgeLeftovers]),
+            Rollback = new((net, v) => Bridge(net, v, ",\"ipMasq\":true"), RefuseMasquerade, 999, "failed to set up IP masquerade: "),
+        },
+        new("ptp", (net, v) => Ptp(net, v), ["10.199.211.2/24", "fd99:0:211::2/64"])
+        {
+            Leaves = Patterns(Forwarding),
+            Rollback = new((net, v) => Ptp(net, v, ",\"ipMasq\":true"), RefuseMasquerade, 999, "failed to set up IP masquerade: "),
+        },
+        new("loopback", (_, v) => NetHarness.Conf("loopback", v, ""), ["127.0.0.1/8", "::1/128"])
+        {
+            // The kernel keeps lo's IPv4 address and its local routes when lo goes down; only ::1 goes.
+            Leaves = Patterns(@"^container: addr lo inet 127\.0\.0\.1/8 ", @"^container: route -4 dev=lo dst=127\.0\.0\.(0/8|1) .*table=local"),
+            NotApplicable = new Dictionary<ContractItem, string>
+            {
+                [RollbackWhenTheLastStepOfAddFails] = "ADD has one step, bringing lo up: no later step can fail and nothing is created",
+            },
+        },
+        new("host-local", (net, v) => IpamConf(net, v, net.HostLocal("10.199.212.0/24 fd99:0:212::/64")), ["10.199.212.2/24", "fd99:0:212::2/64"])
+        {
+            Rollback = new(HostLocalWithOneAddressInTheLastSet, HoldTheLastSetsAddress, 999,
+                "failed to allocate for range 1: no IP addresses available in range set: fd99:0:212::9-fd99:0:212::9"),
+        },
+        new("static", (net, v) => IpamConf(net, v, StaticIpam), ["10.199.213.5/24", "fd99:0:213::5/64"])
+        {
+            AddChangesState = false,
+            NotApplicable = new Dictionary<ContractItem, string>
+            {
+                [RollbackWhenTheLastStepOfAddFails] = "ADD only answers from its config: it creates nothing, so nothing can be rolled back",
+            },
+        },
+    ];
+
+    public const string BridgeName = "cbtcontract0";
+
+    /// <summary>Go's bridge DEL leaves the bridge, its gateway addresses and their routes.</summary>
+    private static string[] BridgeLeftovers =>
+    [
+        $"^node: link {BridgeName} .*kind=bridge",
+        $@"^node: addr {BridgeName} inet 10\.199\.210\.1/24 ",
+        $@"^node: addr {BridgeName} inet6 (fd99:0:210::1/64 |link-local/)",
+        $"^node: route -[46] .*dev={BridgeName}( |$)",
+        $@"^node: sysctl /\S+/{BridgeName}/",
+    ];
+
+    /// <summary>bridge (isGateway) and ptp turn on forwarding in the node and leave it on, as Go does.</summary>
+    private static string[] Forwarding =>
+    [
+        "^node: sysctl /proc/sys/net/ipv4/ip_forward:[01]$",
+        "^node: sysctl /proc/sys/net/ipv[46]/conf/[^/]+/forwarding:[01]$",
+    ];
+
+    private static string Bridge(NetHarness net, string version, string extra = "") =>
+        NetHarness.Conf("bridge", version, net.HostLocal("10.199.210.0/24 fd99:0:210::/64"),
+            $",\"bridge\":\"{BridgeName}\",\"isGateway\":true{extra}");
+
+    private static string Ptp(NetHarness net, string version, string extra = "") =>
+        NetHarness.Conf("ptp", version, net.HostLocal("10.199.211.0/24 fd99:0:211::/64"), extra);
+
+    /// <summary>An IPAM plugin gets its parent plugin's whole config; bridge's here.</summary>
+    private static string IpamConf(NetHarness net, string version, string ipam) => NetHarness.Conf("bridge", version, ipam);
+
+    private const string StaticIpam =
+        "{\"type\":\"static\",\"addresses\":[{\"address\":\"10.199.213.5/24\",\"gateway\":\"10.199.213.1\"}," +
+        "{\"address\":\"fd99:0:213::5/64\",\"gateway\":\"fd99:0:213::1\"}]}";
+
+    /// <summary>A postrouting chain of another type: nf_tables refuses the masquerade's own (EOPNOTSUPP).</summary>
+    private static void RefuseMasquerade(NetHarness net, string conf) =>
+        NftTestNetns.Run("ip", ["netns", "exec", net.Host.Name, "nft",
+            "add table inet cni_plugins_masquerade; add chain inet cni_plugins_masquerade postrouting { type filter hook input priority 0; }"]);
+
+    /// <summary>Two range sets; the last holds one address, so ADD fails after range 0 is allocated.</summary>
+    private static string HostLocalWithOneAddressInTheLastSet(NetHarness net, string version) =>
+        IpamConf(net, version, $"{{\"type\":\"host-local\",\"dataDir\":\"{net.DataDir}\",\"ranges\":[[{{\"subnet\":\"10.199.212.0/24\"}}]," +
+            "[{\"subnet\":\"fd99:0:212::/64\",\"rangeStart\":\"fd99:0:212::9\",\"rangeEnd\":\"fd99:0:212::9\"}]]}");
+
+    /// <summary>Another container takes the last set's only address first.</summary>
+    private static void HoldTheLastSetsAddress(NetHarness net, string conf) =>
+        CniAssert.Success(net.Run(Binaries.Applet("host-local"), "ADD", conf, "/var/run/netns/cbt-unused", "cbt-holder"));
+
+    private static Regex[] Patterns(params string[] patterns) => [.. patterns.Select(p => new Regex(p))];
+}
