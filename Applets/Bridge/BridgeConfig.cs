@@ -40,6 +40,10 @@ public sealed class BridgeConfig
     public bool ActsAsGateway => IsGateway || IsDefaultGateway;
     public bool WantsVlanFiltering => Vlan != 0 || HasVlanTrunk;
 
+    // Go prints these anonymous struct types in its type errors.
+    private const string RuntimeConfigType = "struct { Mac string \"json:\\\"mac,omitempty\\\"\" }";
+    private const string ArgsType = "struct { Cni main.BridgeArgs \"json:\\\"cni,omitempty\\\"\" }";
+
     public static BridgeConfig Parse(byte[] stdin, string cniArgs)
     {
         var cfg = PluginConfig.Parse(stdin, c =>
@@ -66,8 +70,8 @@ public sealed class BridgeConfig
                 DisableContainerInterface = r.Bool("disableContainerInterface") ?? false,
                 PortIsolation = r.Bool("portIsolation") ?? false,
                 IpMasq = IpMasqConfig.Read(r),
-                Mac = r.Object("runtimeConfig", "struct").String("mac") is { Length: > 0 } rc ? rc
-                    : r.Object("args", "struct").Object("cni", "main.BridgeArgs").String("mac") is { Length: > 0 } a ? a
+                Mac = r.Object("runtimeConfig", RuntimeConfigType, owner: "").String("mac") is { Length: > 0 } rc ? rc
+                    : r.Object("args", ArgsType, owner: "").Object("cni", "main.BridgeArgs").String("mac") is { Length: > 0 } a ? a
                     : null,
             };
         });

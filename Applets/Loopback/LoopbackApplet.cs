@@ -21,7 +21,7 @@ public sealed class LoopbackApplet : CniPlugin
 
     protected override CniResult? Add(PluginCall call)
     {
-        var conf = NetConf.Parse(call.StdinData);
+        var conf = NetConf.Parse(call.StdinData, "failed to parse network config");
         using var rtnl = ContainerNetns.OpenRtnl(call.Netns);
         var lo = rtnl.GetLink(Loopback) ?? throw new CniException(ErrorCode.Internal, $"link \"{Loopback}\" not found");
         rtnl.SetLinkUp(lo.Index);

@@ -73,7 +73,13 @@ public class SkeletonProcessTests
     [TestCase("{\"cniVersion\":\"1.0.0\",\"name\":\"_x\"}", 7, "invalid characters found in network name")]
     [TestCase("{\"cniVersion\":\"9.9.9\",\"name\":\"n\"}", 1, "incompatible CNI versions")]
     [TestCase("{\"cniVersion\":\"1.0\",\"name\":\"n\"}", 1, "incompatible CNI versions")]
-    [TestCase("{\"cniVersion\":1,\"name\":\"n\"}", 6, null)]
+    [TestCase("{\"cniVersion\":1,\"name\":\"n\"}", 6,
+        "decoding version from network config: json: cannot unmarshal number into Go struct field .cniVersion of type string")]
+    [TestCase("{\"cniVersion\":\"1.0.0\",\"name\":5}", 6,
+        "error unmarshall network config: json: cannot unmarshal number into Go struct field .name of type string")]
+    [TestCase("[{\"name\":\"n\"}]", 6,
+        "error unmarshall network config: json: cannot unmarshal array into Go value of type struct { Name string \"json:\\\"name\\\"\" }")]
+    [TestCase("null", 7, "missing network name")]
     public void BadConfigs(string config, int code, string? msg)
     {
         var actual = CniAssert.Error(Run(PluginProcess.Env("DEL"), config), code);
