@@ -2,8 +2,9 @@
 # Reads a VSTest .trx and prints the suite's closing line, counted once from the per-test results:
 #   tests: N passed, M failed[, K skipped]
 # then, when K > 0, one indented line per skipped test: "  skipped Class.Test: reason".
-# Skipped is every result that neither passed nor failed: NUnit's Ignore (trx NotExecuted) and Assume or
-# Inconclusive (trx Inconclusive, which `dotnet test` leaves out of its own "Skipped:" count).
+# Skipped is every result that neither passed nor failed: NUnit's Ignore, Assume/Inconclusive and Explicit all
+# reach the trx as NotExecuted. `dotnet test`'s own "Skipped:" counts only Ignore (the adapter reports the other
+# two as outcome None, which its summary leaves out of Total too), so it can be lower than this count.
 # Exits 2 when the file holds no results. perl-base only (Debian's essential set): no XML module.
 use strict;
 use warnings;
