@@ -1,7 +1,15 @@
 #!/usr/bin/env bash
-# Installs what building, the demo and the tests need on a Debian machine (root). Quiet when all is present.
+# Usage: tests/deps.sh [tests|demo]
+# Installs what the tests and benchmarks (default) or only demo.sh need on a Debian machine (root), and checks
+# that the .NET 10 SDK (`dotnet`) is on PATH. Quiet when all is present.
 set -euo pipefail
-packages=(iproute2 iputils-ping nftables strace jq file containernetworking-plugins iptables hyperfine time linux-libc-dev)
+case "${1:-tests}" in
+  # demo.sh: ip, ping, the NativeAOT link's C toolchain, and `file` for publish.sh's static-binary check.
+  demo) packages=(iproute2 iputils-ping gcc libc6-dev zlib1g-dev file) ;;
+  tests) packages=(iproute2 iputils-ping gcc libc6-dev zlib1g-dev file nftables strace jq containernetworking-plugins
+    iptables time linux-libc-dev) ;;
+  *) sed -n '2s/^# //p' "$0" >&2; exit 2 ;;
+esac
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -12,4 +20,4 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-command -v dotnet >/dev/null || { echo "the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
+command -v dotnet >/dev/null || { echo "the .NET 10 SDK (dotnet) is required on PATH: see README.md, Install" >&2; exit 1; }

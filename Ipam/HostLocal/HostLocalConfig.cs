@@ -9,8 +9,9 @@ namespace CniBox.Ipam.HostLocal;
 /// <summary>
 /// host-local's view of a request config, as Go's <c>allocator.LoadIPAMConfig</c> builds it: range sets in
 /// order runtimeConfig.ipRanges, then the legacy top-level range, then <c>ranges</c>; requested IPs from
-/// CNI_ARGS <c>IP=</c>, then <c>args.cni.ips</c>, then <c>runtimeConfig.ips</c>, combined. Every failure is a
-/// plain plugin error (code 999) with Go's text, except a network name that would escape dataDir (code 7).
+/// CNI_ARGS <c>IP=</c>, then <c>args.cni.ips</c>, then <c>runtimeConfig.ips</c>, combined. Every failure has Go's
+/// text; it is a plain plugin error (code 999) as in Go, except a JSON type mismatch (code 6, a decoding failure
+/// as everywhere else here) and a network name that would escape dataDir (code 7).
 /// </summary>
 public sealed class HostLocalConfig
 {
@@ -50,7 +51,7 @@ public sealed class HostLocalConfig
         }
         catch (JsonException e)
         {
-            throw new CniException(ErrorCode.Internal, JsonErrors.Describe(e));
+            throw new CniException(ErrorCode.DecodingFailure, JsonErrors.Describe(e));
         }
     }
 

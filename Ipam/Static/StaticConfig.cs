@@ -12,8 +12,8 @@ public readonly record struct StaticAddress(IpNet Address, IpAddr? Gateway);
 /// <summary>
 /// static's view of a request config, as Go's <c>LoadIPAMConfig</c> (plugins/ipam/static) builds it:
 /// <c>ipam.addresses</c>, then CNI_ARGS <c>IP=</c> appended and <c>GATEWAY=</c> attached; <c>args.cni.ips</c>
-/// and then <c>runtimeConfig.ips</c> each replace the whole list (so runtimeConfig wins). Every failure is a
-/// plain plugin error (code 999) with Go's text.
+/// and then <c>runtimeConfig.ips</c> each replace the whole list (so runtimeConfig wins). Every failure has Go's
+/// text; it is a plain plugin error (code 999) as in Go, except a JSON type mismatch (code 6, a decoding failure).
 /// </summary>
 /// <remarks>
 /// Go quirks kept on purpose: a <c>GATEWAY=</c> only reaches addresses that came from <c>IP=</c> (the config's
@@ -54,9 +54,13 @@ public sealed class StaticConfig
         {
             return Load(root, cniArgs);
         }
-        catch (Exception e) when (e is JsonException or FormatException)
+        catch (JsonException e)
         {
-            throw new CniException(ErrorCode.Internal, JsonErrors.Describe(e));
+            throw new CniException(ErrorCode.DecodingFailure, JsonErrors.Describe(e));
+        }
+        catch (FormatException e)
+        {
+            throw new CniException(ErrorCode.Internal, e.Message);
         }
     }
 

@@ -65,21 +65,11 @@ public sealed class StaticPlugin : CniPlugin<StaticConfig?>
             // Not disposed: the prevResult element points into it (see JsonFields).
             var root = JsonDocument.Parse(stdin).RootElement;
             conf = NetConf.FromElement(root);
-            if (conf.PrevResult is { ValueKind: not JsonValueKind.Object } bad)
-                throw new GoJsonException($"json: cannot unmarshal {JsonKind(bad.ValueKind)} into Go struct field NetConf.prevResult of type map[string]interface {{}}");
         }
         catch (JsonException e)
         {
-            throw new CniException(ErrorCode.Internal, "failed to load netconf: " + JsonErrors.Describe(e));
+            throw new CniException(ErrorCode.DecodingFailure, "failed to load netconf: " + JsonErrors.Describe(e));
         }
         return conf.ParsePrevResult() ?? throw new CniException(ErrorCode.Internal, "Required prevResult missing");
     }
-
-    private static string JsonKind(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.String => "string",
-        JsonValueKind.Number => "number",
-        JsonValueKind.True or JsonValueKind.False => "bool",
-        _ => "array",
-    };
 }

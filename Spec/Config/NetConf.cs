@@ -27,8 +27,11 @@ public sealed class NetConf
     /// <summary>The whole <c>ipam</c> object as written, for the IPAM plugin's own parsing.</summary>
     public JsonElement? IpamRaw { get; private set; }
 
-    /// <summary>Decodes stdin as the skel does: anything that is not a config of the right shape is code 6.</summary>
-    public static NetConf Parse(ReadOnlySpan<byte> json)
+    /// <summary>
+    /// Decodes stdin as the skel does: anything that is not a config of the right shape is code 6, its message
+    /// prefixed with <paramref name="context"/> (Go's loopback says "failed to parse network config").
+    /// </summary>
+    public static NetConf Parse(ReadOnlySpan<byte> json, string context = "error unmarshall network config")
     {
         var raw = json.ToArray();
         try
@@ -41,7 +44,7 @@ public sealed class NetConf
         }
         catch (JsonException e)
         {
-            throw new CniException(ErrorCode.DecodingFailure, "error unmarshall network config: " + JsonErrors.Describe(e));
+            throw new CniException(ErrorCode.DecodingFailure, context + ": " + JsonErrors.Describe(e));
         }
     }
 
@@ -69,6 +72,9 @@ public sealed class NetConf
     internal static NetConf FromElement(JsonElement element)
     {
         var f = JsonFields.Root(element, "types.NetConf");
+        var prevResult = f.Raw("prevResult");
+        if (prevResult is { ValueKind: not JsonValueKind.Object } prev)
+            throw f.Mismatch(prev, "prevResult", "map[string]interface {}");
         var conf = new NetConf
         {
             CniVersion = f.String("cniVersion"),
@@ -76,7 +82,7 @@ public sealed class NetConf
             Type = f.String("type"),
             Capabilities = f.BoolMap("capabilities"),
             Args = f.Raw("args"),
-            PrevResult = f.Raw("prevResult"),
+            PrevResult = prevResult,
             RuntimeConfig = f.Raw("runtimeConfig"),
             Extra = f.Unknown(KnownKeys),
             Raw = JsonMarshal.GetRawUtf8Value(element).ToArray(),

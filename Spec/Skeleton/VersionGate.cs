@@ -12,8 +12,8 @@ public static class VersionGate
 
     public static void Check(CniCommand command, ConfigHeader header)
     {
-        if (!header.VersionIsString)
-            throw new CniException(ErrorCode.DecodingFailure, "cniVersion must be a string");
+        if (header.VersionError is { } error)
+            throw new CniException(ErrorCode.DecodingFailure, error);
         var version = header.CniVersion;
         if (MinimumFor(command) is { } minimum)
         {

@@ -14,16 +14,23 @@ public class SkeletonProcessTests
     private static ProcessResult Run(Dictionary<string, string> env, string stdin = "") =>
         PluginProcess.Run(Loopback, env, stdin);
 
+    /// <summary>Every CNI plugin applet (IPAM included); cnitool is a tool with a command line, not a plugin.</summary>
+    private static readonly string[] PluginApplets = ["bridge", "host-local", "loopback", "ptp", "static"];
+
     [Test]
-    public void VersionThroughEveryAppletSymlink()
+    public void InstallLinksEveryPluginAndCnitool()
     {
-        // Every CNI plugin applet; tools (cnitool) are not plugins and have a command line instead.
-        var plugins = CniBox.Applets.AppletTable.All.Where(a => a.Kind != CniBox.Spec.Skeleton.AppletKind.Tool).Select(a => a.Name).ToHashSet();
-        foreach (var applet in Directory.GetFiles(Binaries.AppletDir).Where(f => plugins.Contains(Path.GetFileName(f))))
-        {
-            var result = PluginProcess.Run(applet, new() { ["CNI_COMMAND"] = "VERSION" });
-            Assert.That((result.ExitCode, result.Stdout), Is.EqualTo((0, VersionJson)), applet);
-        }
+        var installed = Directory.GetFiles(Binaries.AppletDir).Select(Path.GetFileName);
+        Assert.That(installed, Is.EquivalentTo(PluginApplets.Append("cnitool")));
+    }
+
+    [TestCaseSource(nameof(PluginApplets))]
+    public void VersionThroughEveryAppletSymlink(string applet)
+    {
+        var path = Binaries.Applet(applet);
+        Assert.That(File.Exists(path), Is.True, $"{path} was not installed");
+        var result = PluginProcess.Run(path, new() { ["CNI_COMMAND"] = "VERSION" });
+        Assert.That((result.ExitCode, result.Stdout), Is.EqualTo((0, VersionJson)), applet);
     }
 
     [Test]
@@ -66,7 +73,13 @@ public class SkeletonProcessTests
     [TestCase("{\"cniVersion\":\"1.0.0\",\"name\":\"_x\"}", 7, "invalid characters found in network name")]
     [TestCase("{\"cniVersion\":\"9.9.9\",\"name\":\"n\"}", 1, "incompatible CNI versions")]
     [TestCase("{\"cniVersion\":\"1.0\",\"name\":\"n\"}", 1, "incompatible CNI versions")]
-    [TestCase("{\"cniVersion\":1,\"name\":\"n\"}", 6, null)]
+    [TestCase("{\"cniVersion\":1,\"name\":\"n\"}", 6,
+        "decoding version from network config: json: cannot unmarshal number into Go struct field .cniVersion of type string")]
+    [TestCase("{\"cniVersion\":\"1.0.0\",\"name\":5}", 6,
+        "error unmarshall network config: json: cannot unmarshal number into Go struct field .name of type string")]
+    [TestCase("[{\"name\":\"n\"}]", 6,
+        "error unmarshall network config: json: cannot unmarshal array into Go value of type struct { Name string \"json:\\\"name\\\"\" }")]
+    [TestCase("null", 7, "missing network name")]
     public void BadConfigs(string config, int code, string? msg)
     {
         var actual = CniAssert.Error(Run(PluginProcess.Env("DEL"), config), code);

@@ -12,6 +12,13 @@ public static partial class KnownDifferences
     /// </summary>
     public static string Mask(string containerSnapshot) => KeepAddrOnDown().Replace(containerSnapshot, "$1?");
 
+    /// <summary>
+    /// The code we give for Go's error: a JSON value of the wrong type is a decoding failure (6) everywhere here,
+    /// while a Go plugin reports its own json.Unmarshal error as a plain 999 (only the skel's fields get 6).
+    /// </summary>
+    public static int ExpectedCode(int goCode, string goMsg) =>
+        goCode == 999 && goMsg.Contains("json: cannot unmarshal") ? 6 : goCode;
+
     [GeneratedRegex(@"(/proc/sys/net/ipv6/conf/eth0/keep_addr_on_down:)\d")]
     private static partial Regex KeepAddrOnDown();
 }

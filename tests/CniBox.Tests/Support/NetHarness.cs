@@ -35,10 +35,6 @@ public sealed class NetHarness : IDisposable
     public static string Conf(string type, string version, string ipam, string extra = "", string name = "cbt-net") =>
         $"{{\"cniVersion\":\"{version}\",\"name\":\"{name}\",\"type\":\"{type}\"{(ipam.Length > 0 ? ",\"ipam\":" + ipam : "")}{extra}}}";
 
-    /// <summary>Debian's host-local (1.1.1) stops at 1.0.0; 1.1.0 calls need our in-process host-local (not merged yet).</summary>
-    public static void RequireIpamFor(string version) =>
-        Assume.That(version != "1.1.0", "host-local for cniVersion 1.1.0 comes with the in-process IPAM registry");
-
     /// <summary>Runs <paramref name="plugin"/> (a path) inside the host netns as a runtime would.</summary>
     public ProcessResult Run(string plugin, string verb, string conf, string netns, string containerId = "cbt-c1",
         string ifName = "eth0", string cniArgs = "", bool goPath = false)

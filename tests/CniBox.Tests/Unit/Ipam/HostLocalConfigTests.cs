@@ -55,7 +55,6 @@ public class HostLocalConfigTests
     [TestCase("'subnet':'10.1.2.0/24','rangeStart':'2001:db8::1'", "invalid range set 0: RangeStart 2001:db8::1 not in network 10.1.2.0/24")]
     [TestCase("'subnet':'10.1.2.0/24','rangeStart':'10.1.2.300'", "invalid IP address: 10.1.2.300")]
     [TestCase("'subnet':'10.1.2.0'", "invalid CIDR address: 10.1.2.0")]
-    [TestCase("'subnet':'10.1.2.0/24','dataDir':5", "json: cannot unmarshal number into Go struct field IPAMConfig.ipam.dataDir of type string")]
     [TestCase("'ranges':[]", "no IP ranges specified")]
     [TestCase("'type2':1", "no IP ranges specified")]
     [TestCase("'ranges':[[]]", "invalid range set 0: empty range set")]
@@ -67,6 +66,12 @@ public class HostLocalConfigTests
     [TestCase("'ranges':[[{'subnet':'10.1.2.0/24','rangeEnd':'10.1.2.100'},{'subnet':'10.1.2.0/24','rangeStart':'10.1.2.100'}]]", "invalid range set 0: subnets 10.1.2.1-10.1.2.100 and 10.1.2.100-10.1.2.254 overlap")]
     [TestCase("'ranges':[[{'subnet':'10.1.2.0/24'}],[{'subnet':'10.1.2.0/31'}]]", "invalid range set 1: Network 10.1.2.0/31 too small to allocate from")]
     public void ValidationAsGo(string ipam, string message) => Assert.That(Fails(Net(ipam)), Is.EqualTo(message));
+
+    [TestCase("'subnet':'10.1.2.0/24','dataDir':5", "json: cannot unmarshal number into Go struct field IPAMConfig.ipam.dataDir of type string")]
+    [TestCase("'ranges':5", "json: cannot unmarshal number into Go struct field IPAMConfig.ipam.ranges of type []allocator.RangeSet")]
+    [TestCase("'ranges':[[{'subnet':5}]]", "json: cannot unmarshal number into Go struct field Range.ipam.ranges.subnet of type string")]
+    public void TypeMismatchesAreDecodingFailuresWithGoText(string ipam, string message) =>
+        Assert.That(Fails(Net(ipam), code: ErrorCode.DecodingFailure), Is.EqualTo(message));
 
     [Test]
     public void MissingIpam() => Assert.That(Fails("{'name':'n','cniVersion':'1.0.0'}"), Is.EqualTo("IPAM config missing 'ipam' key"));

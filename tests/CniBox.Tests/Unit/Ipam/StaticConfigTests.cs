@@ -13,7 +13,9 @@ public class StaticConfigTests
     private static string Fails(string json, string? args = null)
     {
         var e = Assert.Throws<CniException>(() => Parse(json, args))!;
-        Assert.That(e.Code, Is.EqualTo(ErrorCode.Internal), e.Msg);
+        // A JSON type mismatch is a decoding failure; every other error is Go's plain plugin error.
+        var code = e.Msg.StartsWith("json: cannot unmarshal") ? ErrorCode.DecodingFailure : ErrorCode.Internal;
+        Assert.That(e.Code, Is.EqualTo(code), e.Msg);
         return e.Msg;
     }
 

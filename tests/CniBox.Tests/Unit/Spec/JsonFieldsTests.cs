@@ -34,7 +34,7 @@ public class JsonFieldsTests
     {
         var e = Assert.Throws<CniException>(() => ConfigHeader.Parse(Encoding.UTF8.GetBytes("""{"name":"ok","Name":"bad/x"}""")));
         Assert.That((e!.Code, e.Msg), Is.EqualTo((ErrorCode.InvalidNetworkConfig, "invalid characters found in network name")));
-        Assert.That(ConfigHeader.Parse(Encoding.UTF8.GetBytes("""{"NAME":"n","CNIVERSION":"0.4.0"}""")), Is.EqualTo(new ConfigHeader("n", "0.4.0", true)));
+        Assert.That(ConfigHeader.Parse(Encoding.UTF8.GetBytes("""{"NAME":"n","CNIVERSION":"0.4.0"}""")), Is.EqualTo(new ConfigHeader("n", "0.4.0", null)));
     }
 
     [Test]
