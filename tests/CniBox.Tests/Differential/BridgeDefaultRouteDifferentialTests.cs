@@ -4,7 +4,7 @@ namespace CniBox.Tests.Differential;
 
 /// <summary>
 /// Deliberate differences from Debian's Go bridge (1.1.1) when isDefaultGateway meets an IPAM default route
-/// (our side in detail: Integration/L3/BridgeDefaultRouteTests).
+/// (our side in detail: Integration/Applets/Bridge/BridgeDefaultRouteTests).
 /// </summary>
 [Category("root")]
 [Category("differential")]

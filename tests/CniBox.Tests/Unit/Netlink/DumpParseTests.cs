@@ -12,7 +12,7 @@ namespace CniBox.Tests.Unit.Netlink;
 public sealed class DumpParseTests
 {
     [Test]
-    public void Parses_an_ecmp_route_with_its_weights()
+    public void ParsesAnEcmpRouteWithItsWeights()
     {
         RouteSpec? route = RouteMessages.Parse(GoldenRequest.Single(RouteRuleReplies.Ecmp));
         Assert.That(route, Is.EqualTo(new RouteSpec
@@ -25,7 +25,7 @@ public sealed class DumpParseTests
     }
 
     [Test]
-    public void Takes_the_table_id_from_RTA_TABLE_over_RT_TABLE_COMPAT()
+    public void TakesTheTableIdFromRTATABLEOverRTTABLECOMPAT()
     {
         RouteSpec? route = RouteMessages.Parse(GoldenRequest.Single(RouteRuleReplies.Table300));
         Assert.That(route!.Table, Is.EqualTo(300));
@@ -33,7 +33,7 @@ public sealed class DumpParseTests
     }
 
     [Test]
-    public void Parses_a_v6_default_route_with_metric_mtu_and_advmss()
+    public void ParsesAV6DefaultRouteWithMetricMtuAndAdvmss()
     {
         RouteSpec? route = RouteMessages.Parse(GoldenRequest.Single(RouteRuleReplies.V6Default));
         Assert.That(route, Is.EqualTo(new RouteSpec
@@ -45,7 +45,7 @@ public sealed class DumpParseTests
     }
 
     [Test]
-    public void A_parsed_route_can_be_sent_back_as_a_delete()
+    public void AParsedRouteCanBeSentBackAsADelete()
     {
         RouteSpec route = RouteMessages.Parse(GoldenRequest.Single(RouteRuleReplies.Table300))!;
         byte[] built = GoldenRequest.Of((ref w) => RouteMessages.Delete(ref w, 1, route));
@@ -54,7 +54,7 @@ public sealed class DumpParseTests
     }
 
     [Test]
-    public void Parses_a_rule_with_every_selector()
+    public void ParsesARuleWithEverySelector()
     {
         RuleSpec? rule = RuleMessages.Parse(GoldenRequest.Single(RouteRuleReplies.RuleFull));
         Assert.That(rule, Is.EqualTo(new RuleSpec
@@ -66,7 +66,7 @@ public sealed class DumpParseTests
     }
 
     [Test]
-    public void Parses_bridge_port_flags_from_the_slave_data()
+    public void ParsesBridgePortFlagsFromTheSlaveData()
     {
         LinkInfo? link = LinkMessages.Parse(GoldenRequest.Single(BridgePortLinkReply.Bytes));
         Assert.That(link!.SlaveKind, Is.EqualTo("bridge"));

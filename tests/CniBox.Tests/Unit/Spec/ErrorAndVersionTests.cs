@@ -6,7 +6,7 @@ namespace CniBox.Tests.Unit.Spec;
 public class ErrorAndVersionTests
 {
     [Test]
-    public void ErrorAsTheGoSkelPrintsIt_CapturedFromDebianLoopback()
+    public void ErrorAsTheGoSkelPrintsItCapturedFromDebianLoopback()
     {
         var e = new CniException(1, "incompatible CNI versions",
             "config is \"1.1.0\", plugin supports [\"0.1.0\" \"0.2.0\" \"0.3.0\" \"0.3.1\" \"0.4.0\" \"1.0.0\"]");

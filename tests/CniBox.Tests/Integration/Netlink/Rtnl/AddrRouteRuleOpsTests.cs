@@ -32,7 +32,7 @@ public sealed class AddrRouteRuleOpsTests
     }
 
     [Test]
-    public void Addresses_v4_and_v6_are_added_listed_and_deleted()
+    public void AddressesV4AndV6AreAddedListedAndDeleted()
     {
         var (test, rtnl, v0, _) = Setup();
         using var _t = test;
@@ -57,7 +57,7 @@ public sealed class AddrRouteRuleOpsTests
     }
 
     [Test]
-    public void WaitForDad_returns_once_the_v6_address_is_no_longer_tentative()
+    public void WaitForDadReturnsOnceTheV6AddressIsNoLongerTentative()
     {
         var (test, rtnl, v0, _) = Setup();
         using var _t = test;
@@ -68,7 +68,7 @@ public sealed class AddrRouteRuleOpsTests
     }
 
     [Test]
-    public void WaitForDad_reports_a_duplicate_address()
+    public void WaitForDadReportsADuplicateAddress()
     {
         var (test, rtnl, v0, v1) = Setup();
         using var _t = test;
@@ -81,7 +81,7 @@ public sealed class AddrRouteRuleOpsTests
     }
 
     [Test]
-    public void Routes_are_added_replaced_listed_and_deleted()
+    public void RoutesAreAddedReplacedListedAndDeleted()
     {
         var (test, rtnl, v0, _) = Setup();
         using var _t = test;
@@ -134,7 +134,7 @@ public sealed class AddrRouteRuleOpsTests
     }
 
     [Test]
-    public void Rules_are_added_listed_and_deleted()
+    public void RulesAreAddedListedAndDeleted()
     {
         var (test, rtnl, _, _) = Setup();
         using var _t = test;
@@ -165,7 +165,7 @@ public sealed class AddrRouteRuleOpsTests
     }
 
     [Test]
-    public void Sysctls_written_inside_a_namespace_leave_the_host_alone()
+    public void SysctlsWrittenInsideANamespaceLeaveTheHostAlone()
     {
         using var test = new TestNetns("nl");
         using NetNsHandle ns = NetNsHandle.Open(test.Path);
@@ -182,7 +182,7 @@ public sealed class AddrRouteRuleOpsTests
     }
 
     [Test]
-    public void Sysctl_keys_with_dotted_interface_names_use_the_slash_form()
+    public void SysctlKeysWithDottedInterfaceNamesUseTheSlashForm()
     {
         using var test = new TestNetns("nl");
         test.IpIn("link", "add", "v0.5", "type", "veth", "peer", "name", "v1");

@@ -22,7 +22,7 @@ public sealed class LinkOpsTests
     }
 
     [Test]
-    public void AddVethPair_puts_the_named_peer_into_the_other_namespace_with_mtu_and_macs()
+    public void AddVethPairPutsTheNamedPeerIntoTheOtherNamespaceWithMtuAndMacs()
     {
         using var container = new TestNetns("nl");
         using var host = new TestNetns("nl");
@@ -47,7 +47,7 @@ public sealed class LinkOpsTests
     }
 
     [Test]
-    public void AddVethPair_retries_random_host_names_that_exist()
+    public void AddVethPairRetriesRandomHostNamesThatExist()
     {
         using var container = new TestNetns("nl");
         using var host = new TestNetns("nl");
@@ -66,7 +66,7 @@ public sealed class LinkOpsTests
     }
 
     [Test]
-    public void AddVethPair_with_random_names_creates_veth_plus_8_hex()
+    public void AddVethPairWithRandomNamesCreatesVethPlus8Hex()
     {
         using var container = new TestNetns("nl");
         using var host = new TestNetns("nl");
@@ -79,7 +79,7 @@ public sealed class LinkOpsTests
     }
 
     [Test]
-    public void AddVethPair_surfaces_a_taken_container_name_without_retrying()
+    public void AddVethPairSurfacesATakenContainerNameWithoutRetrying()
     {
         using var container = new TestNetns("nl");
         using var host = new TestNetns("nl");
@@ -95,7 +95,7 @@ public sealed class LinkOpsTests
     }
 
     [Test]
-    public void Bridge_with_enslaved_port_reads_back_hairpin_and_isolated()
+    public void BridgeWithEnslavedPortReadsBackHairpinAndIsolated()
     {
         using var test = new TestNetns("nl");
         test.IpIn("link", "add", "v0", "type", "veth", "peer", "name", "v1");
@@ -123,7 +123,7 @@ public sealed class LinkOpsTests
     }
 
     [Test]
-    public void Bridge_vlans_work_or_report_the_missing_kernel_feature()
+    public void BridgeVlansWorkOrReportTheMissingKernelFeature()
     {
         using var test = new TestNetns("nl");
         test.IpIn("link", "add", "v0", "type", "veth", "peer", "name", "v1");
@@ -157,7 +157,7 @@ public sealed class LinkOpsTests
     }
 
     [Test]
-    public void Setters_change_mac_name_promisc_txqueuelen_and_namespace()
+    public void SettersChangeMacNamePromiscTxqueuelenAndNamespace()
     {
         using var test = new TestNetns("nl");
         using var other = new TestNetns("nl");
@@ -182,7 +182,7 @@ public sealed class LinkOpsTests
     }
 
     [Test]
-    public void Macvlan_and_ifb_are_created_and_deleted_by_index_and_by_name()
+    public void MacvlanAndIfbAreCreatedAndDeletedByIndexAndByName()
     {
         using var test = new TestNetns("nl");
         test.IpIn("link", "add", "v0", "type", "veth", "peer", "name", "v1");
@@ -205,7 +205,7 @@ public sealed class LinkOpsTests
     }
 
     [Test]
-    public void WaitForOperUp_returns_when_the_peer_comes_up()
+    public void WaitForOperUpReturnsWhenThePeerComesUp()
     {
         using var test = new TestNetns("nl");
         test.IpIn("link", "add", "v0", "type", "veth", "peer", "name", "v1");

@@ -23,7 +23,7 @@ public sealed class RtnlHandleTests
     }
 
     [Test]
-    public void Lo_in_a_fresh_namespace_is_index_1_loopback_and_down()
+    public void LoInAFreshNamespaceIsIndex1LoopbackAndDown()
     {
         using var test = new TestNetns("nl");
         using RtnlHandle rtnl = OpenHandle(test);
@@ -37,7 +37,7 @@ public sealed class RtnlHandleTests
     }
 
     [Test]
-    public void SetLinkUp_brings_up_lo_with_its_addresses_and_SetLinkDown_takes_it_down()
+    public void SetLinkUpBringsUpLoWithItsAddressesAndSetLinkDownTakesItDown()
     {
         using var test = new TestNetns("nl");
         using RtnlHandle rtnl = OpenHandle(test);
@@ -56,7 +56,7 @@ public sealed class RtnlHandleTests
     }
 
     [Test]
-    public void Missing_links_are_null()
+    public void MissingLinksAreNull()
     {
         using var test = new TestNetns("nl");
         using RtnlHandle rtnl = OpenHandle(test);
@@ -65,7 +65,7 @@ public sealed class RtnlHandleTests
     }
 
     [Test]
-    public void Kernel_errors_carry_the_ext_ack_text()
+    public void KernelErrorsCarryTheExtAckText()
     {
         using var test = new TestNetns("nl");
         test.IpIn("link", "add", "v0", "type", "veth", "peer", "name", "v1");
@@ -84,7 +84,7 @@ public sealed class RtnlHandleTests
     }
 
     [Test]
-    public void Handle_works_from_other_threads_after_it_was_opened()
+    public void HandleWorksFromOtherThreadsAfterItWasOpened()
     {
         using var test = new TestNetns("nl");
         using RtnlHandle rtnl = OpenHandle(test);

@@ -12,7 +12,7 @@ namespace CniBox.Tests.Unit.Netlink.Addresses;
 public sealed class AddrChangeMessagesTests
 {
     [Test]
-    public void Add_matches_ip_addr_add_v4()
+    public void AddMatchesIpAddrAddV4()
     {
         // ip addr add 10.199.0.2/24 dev v0
         byte[] golden =
@@ -28,7 +28,7 @@ public sealed class AddrChangeMessagesTests
     }
 
     [Test]
-    public void Add_with_broadcast_matches_ip_addr_add_broadcast()
+    public void AddWithBroadcastMatchesIpAddrAddBroadcast()
     {
         // ip addr add 10.199.5.2/24 broadcast 10.199.5.255 dev v0
         byte[] golden =
@@ -45,7 +45,7 @@ public sealed class AddrChangeMessagesTests
     }
 
     [Test]
-    public void Add_v6_nodad_matches_ip_6_addr_add_nodad()
+    public void AddV6NodadMatchesIp6AddrAddNodad()
     {
         // ip -6 addr add fd99::2/64 dev v0 nodad
         // flags <= 0xff travel in ifa_flags, no IFA_FLAGS (iproute's choice)
@@ -66,7 +66,7 @@ public sealed class AddrChangeMessagesTests
     }
 
     [Test]
-    public void Delete_matches_ip_addr_del()
+    public void DeleteMatchesIpAddrDel()
     {
         // ip addr del 10.199.5.2/24 dev v0
         byte[] golden =
@@ -82,7 +82,7 @@ public sealed class AddrChangeMessagesTests
     }
 
     [Test]
-    public void Delete_v6_matches_ip_6_addr_del()
+    public void DeleteV6MatchesIp6AddrDel()
     {
         // ip -6 addr del fd99::2/64 dev v0
         byte[] golden =
@@ -102,7 +102,7 @@ public sealed class AddrChangeMessagesTests
     }
 
     [Test]
-    public void Flags_above_0xff_go_into_IFA_FLAGS()
+    public void FlagsAbove0xffGoIntoIFAFLAGS()
     {
         // Hand-built from iproute's rule (ipaddr_modify): ifa_flags keeps only flags <= 0xff; larger ones
         // (IFA_F_NOPREFIXROUTE 0x200 here, as in `ip addr add ... noprefixroute`) travel in IFA_FLAGS after IFA_ADDRESS.
@@ -120,6 +120,6 @@ public sealed class AddrChangeMessagesTests
     }
 
     [Test]
-    public void Prefix_longer_than_the_family_allows_is_refused() =>
+    public void PrefixLongerThanTheFamilyAllowsIsRefused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => GoldenRequest.Of((ref w) => AddrMessages.Add(ref w, 1, new AddrSpec(3, IPAddress.Parse("10.199.0.2"), 33))));
 }

@@ -11,7 +11,7 @@ public sealed class AddrMessagesTests
     [TestCase(AddressFamily.Unspecified, 0, (byte)0x00, 0x00, TestName = "ip addr show")]
     [TestCase(AddressFamily.InterNetwork, 0, (byte)0x02, 0x00, TestName = "ip -4 addr show")]
     [TestCase(AddressFamily.Unspecified, 1, (byte)0x00, 0x01, TestName = "ip addr show dev lo")]
-    public void Dump_matches_ip_addr_show(AddressFamily family, int index, byte kernelFamily, byte indexByte)
+    public void DumpMatchesIpAddrShow(AddressFamily family, int index, byte kernelFamily, byte indexByte)
     {
         byte[] golden =
         [
@@ -28,7 +28,7 @@ public sealed class AddrMessagesTests
     }
 
     [Test]
-    public void Parses_127_0_0_1_slash_8()
+    public void Parses127001Slash8()
     {
         byte[] reply =
         [
@@ -49,7 +49,7 @@ public sealed class AddrMessagesTests
     }
 
     [Test]
-    public void Parses_colon_colon_1_slash_128()
+    public void ParsesColonColon1Slash128()
     {
         byte[] reply =
         [
@@ -71,7 +71,7 @@ public sealed class AddrMessagesTests
     }
 
     [Test]
-    public void Kernel_family_numbers_are_not_dotnet_ones()
+    public void KernelFamilyNumbersAreNotDotnetOnes()
     {
         Assert.That(AddrMessages.ToKernel(AddressFamily.InterNetworkV6), Is.EqualTo(10));
         Assert.Throws<ArgumentOutOfRangeException>(() => AddrMessages.ToKernel(AddressFamily.AppleTalk));

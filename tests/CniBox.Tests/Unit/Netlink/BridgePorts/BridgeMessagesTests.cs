@@ -12,7 +12,7 @@ namespace CniBox.Tests.Unit.Netlink.BridgePorts;
 public sealed class BridgeMessagesTests
 {
     [Test]
-    public void SetPortFlags_hairpin_matches_bridge_link_set_hairpin_on()
+    public void SetPortFlagsHairpinMatchesBridgeLinkSetHairpinOn()
     {
         // bridge link set dev v0 hairpin on
         byte[] golden =
@@ -29,7 +29,7 @@ public sealed class BridgeMessagesTests
     }
 
     [Test]
-    public void SetPortFlags_isolated_matches_bridge_link_set_isolated_on()
+    public void SetPortFlagsIsolatedMatchesBridgeLinkSetIsolatedOn()
     {
         // bridge link set dev v0 isolated on
         byte[] golden =
@@ -46,7 +46,7 @@ public sealed class BridgeMessagesTests
     }
 
     [Test]
-    public void SetPortFlags_both_matches_bridge_link_set_hairpin_off_isolated_off()
+    public void SetPortFlagsBothMatchesBridgeLinkSetHairpinOffIsolatedOff()
     {
         // bridge link set dev v0 hairpin off isolated off
         byte[] golden =
@@ -64,7 +64,7 @@ public sealed class BridgeMessagesTests
     }
 
     [Test]
-    public void AddVlan_matches_bridge_vlan_add_pvid_untagged_master()
+    public void AddVlanMatchesBridgeVlanAddPvidUntaggedMaster()
     {
         // bridge vlan add dev v0 vid 10 pvid untagged master (this kernel answers EOPNOTSUPP)
         byte[] golden =
@@ -82,7 +82,7 @@ public sealed class BridgeMessagesTests
     }
 
     [Test]
-    public void AddVlan_without_master_or_self_matches_bridge_vlan_add()
+    public void AddVlanWithoutMasterOrSelfMatchesBridgeVlanAdd()
     {
         // bridge vlan add dev v0 vid 20
         byte[] golden =
@@ -99,7 +99,7 @@ public sealed class BridgeMessagesTests
     }
 
     [Test]
-    public void AddVlan_self_matches_bridge_vlan_add_self()
+    public void AddVlanSelfMatchesBridgeVlanAddSelf()
     {
         // bridge vlan add dev v0 vid 20 self
         byte[] golden =
@@ -117,7 +117,7 @@ public sealed class BridgeMessagesTests
     }
 
     [Test]
-    public void DeleteVlan_matches_bridge_vlan_del_master()
+    public void DeleteVlanMatchesBridgeVlanDelMaster()
     {
         // bridge vlan del dev v0 vid 10 master
         byte[] golden =
@@ -135,7 +135,7 @@ public sealed class BridgeMessagesTests
     }
 
     [Test]
-    public void DeleteVlan_without_flags_matches_bridge_vlan_del()
+    public void DeleteVlanWithoutFlagsMatchesBridgeVlanDel()
     {
         // bridge vlan del dev v0 vid 10
         byte[] golden =
@@ -152,7 +152,7 @@ public sealed class BridgeMessagesTests
     }
 
     [Test]
-    public void DumpVlans_matches_bridge_vlan_show()
+    public void DumpVlansMatchesBridgeVlanShow()
     {
         // bridge vlan show dev v0 (the second request; the first is a plain link dump)
         byte[] golden =
@@ -169,6 +169,6 @@ public sealed class BridgeMessagesTests
 
     [TestCase((ushort)0)]
     [TestCase((ushort)4095)]
-    public void Vlan_ids_outside_1_to_4094_are_refused(ushort vid) =>
+    public void VlanIdsOutside1To4094AreRefused(ushort vid) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => GoldenRequest.Of((ref w) => BridgeMessages.AddVlan(ref w, 1, 3, new BridgeVlan(vid, true, true), BridgeVlanTarget.Master)));
 }

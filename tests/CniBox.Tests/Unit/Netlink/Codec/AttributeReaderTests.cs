@@ -16,7 +16,7 @@ public sealed class AttributeReaderTests
     }
 
     [Test]
-    public void Masks_nested_and_byte_order_flags_and_keeps_the_raw_type()
+    public void MasksNestedAndByteOrderFlagsAndKeepsTheRawType()
     {
         byte[] bytes = [0x08, 0x00, 0x05, 0xc0, 0x0a, 0x00, 0x00, 0x01];
         var reader = new AttributeReader(bytes);
@@ -28,7 +28,7 @@ public sealed class AttributeReaderTests
     }
 
     [Test]
-    public void Last_attribute_may_omit_its_padding()
+    public void LastAttributeMayOmitItsPadding()
     {
         byte[] bytes = [0x05, 0x00, 0x01, 0x00, 0x07, 0x00, 0x00, 0x00, 0x05, 0x00, 0x02, 0x00, 0x09];
         Assert.That(ReadAll(bytes, out bool malformed), Is.EqualTo(new[] { ((ushort)1, 1), ((ushort)2, 1) }));
@@ -38,14 +38,14 @@ public sealed class AttributeReaderTests
     [TestCase(new byte[] { 0x08, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x03, 0x00, 0x02, 0x00 }, TestName = "length below 4")]
     [TestCase(new byte[] { 0x08, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x10, 0x00, 0x02, 0x00, 0x00 }, TestName = "length past the end")]
     [TestCase(new byte[] { 0x08, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x08, 0x00 }, TestName = "truncated header")]
-    public void Stops_for_good_on_a_malformed_tlv(byte[] bytes)
+    public void StopsForGoodOnAMalformedTlv(byte[] bytes)
     {
         Assert.That(ReadAll(bytes, out bool malformed), Is.EqualTo(new[] { ((ushort)1, 4) }));
         Assert.That(malformed, Is.True);
     }
 
     [Test]
-    public void Stops_for_good_even_if_valid_attributes_follow_a_zero_length_one()
+    public void StopsForGoodEvenIfValidAttributesFollowAZeroLengthOne()
     {
         byte[] bytes = [0x00, 0x00, 0x01, 0x00, 0x08, 0x00, 0x02, 0x00, 0x01, 0x00, 0x00, 0x00];
         Assert.That(ReadAll(bytes, out bool malformed), Is.Empty);
@@ -53,7 +53,7 @@ public sealed class AttributeReaderTests
     }
 
     [Test]
-    public void Reads_nested_attributes_and_strings()
+    public void ReadsNestedAttributesAndStrings()
     {
         byte[] bytes = [0x10, 0x00, 0x12, 0x00, 0x09, 0x00, 0x01, 0x00, 0x76, 0x65, 0x74, 0x68, 0x00, 0x00, 0x00, 0x00];
         var outer = new AttributeReader(bytes);
@@ -64,7 +64,7 @@ public sealed class AttributeReaderTests
     }
 
     [Test]
-    public void Too_short_payload_for_a_fixed_getter_throws()
+    public void TooShortPayloadForAFixedGetterThrows()
     {
         byte[] bytes = [0x05, 0x00, 0x01, 0x00, 0x07, 0x00, 0x00, 0x00];
         Assert.Throws<InvalidDataException>(() =>
@@ -76,7 +76,7 @@ public sealed class AttributeReaderTests
     }
 
     [Test]
-    public void Message_reader_stops_on_a_header_claiming_more_than_the_datagram()
+    public void MessageReaderStopsOnAHeaderClaimingMoreThanTheDatagram()
     {
         byte[] bytes = [0x40, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
         var reader = new MessageReader(bytes);

@@ -7,7 +7,7 @@ namespace CniBox.Tests.Unit.Netlink.Codec;
 public sealed class NetlinkWriterTests
 {
     [Test]
-    public void Attributes_are_padded_with_zeroes_and_the_length_is_written_last()
+    public void AttributesArePaddedWithZeroesAndTheLengthIsWrittenLast()
     {
         Span<byte> buffer = stackalloc byte[64];
         buffer.Fill(0xee);
@@ -25,7 +25,7 @@ public sealed class NetlinkWriterTests
     }
 
     [Test]
-    public void Integers_are_host_order_unless_big_endian_is_asked_for()
+    public void IntegersAreHostOrderUnlessBigEndianIsAskedFor()
     {
         byte[] bytes = GoldenRequest.Of((ref w) =>
         {
@@ -46,7 +46,7 @@ public sealed class NetlinkWriterTests
     }
 
     [Test]
-    public void Nests_get_their_length_patched_and_may_start_with_a_fixed_header()
+    public void NestsGetTheirLengthPatchedAndMayStartWithAFixedHeader()
     {
         byte[] bytes = GoldenRequest.Of((ref w) =>
         {
@@ -70,7 +70,7 @@ public sealed class NetlinkWriterTests
     }
 
     [Test]
-    public void Overflow_throws_instead_of_writing_past_the_buffer()
+    public void OverflowThrowsInsteadOfWritingPastTheBuffer()
     {
         var e = Assert.Throws<InvalidOperationException>(() =>
         {
@@ -83,7 +83,7 @@ public sealed class NetlinkWriterTests
     }
 
     [Test]
-    public void EndMessage_without_BeginMessage_throws()
+    public void EndMessageWithoutBeginMessageThrows()
     {
         Assert.Throws<InvalidOperationException>(() =>
         {
@@ -93,7 +93,7 @@ public sealed class NetlinkWriterTests
     }
 
     [Test]
-    public void Messages_can_follow_each_other_in_one_buffer()
+    public void MessagesCanFollowEachOtherInOneBuffer()
     {
         byte[] bytes = GoldenRequest.Of((ref w) =>
         {

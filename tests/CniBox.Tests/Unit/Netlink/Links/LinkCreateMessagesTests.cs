@@ -12,7 +12,7 @@ namespace CniBox.Tests.Unit.Netlink.Links;
 public sealed class LinkCreateMessagesTests
 {
     [Test]
-    public void AddVeth_matches_ip_link_add_veth_with_mtu_address_and_peer_netns()
+    public void AddVethMatchesIpLinkAddVethWithMtuAddressAndPeerNetns()
     {
         // ip link add cv0 mtu 1400 address 02:00:00:00:00:01 type veth peer name cv1 mtu 1400 address 02:00:00:00:00:02 netns NS (fd 4)
         byte[] golden =
@@ -43,7 +43,7 @@ public sealed class LinkCreateMessagesTests
     }
 
     [Test]
-    public void AddVeth_without_options_matches_ip_link_add_veth_peer_netns()
+    public void AddVethWithoutOptionsMatchesIpLinkAddVethPeerNetns()
     {
         // ip link add cv2 type veth peer name cv3 netns NS (fd 4)
         byte[] golden =
@@ -67,7 +67,7 @@ public sealed class LinkCreateMessagesTests
     }
 
     [Test]
-    public void AddBridge_matches_ip_link_add_type_bridge_with_mtu()
+    public void AddBridgeMatchesIpLinkAddTypeBridgeWithMtu()
     {
         // ip link add cbtbr0 mtu 1400 type bridge
         byte[] golden =
@@ -88,7 +88,7 @@ public sealed class LinkCreateMessagesTests
     }
 
     [Test]
-    public void AddBridge_matches_ip_link_add_type_bridge()
+    public void AddBridgeMatchesIpLinkAddTypeBridge()
     {
         // ip link add cbtbr2 type bridge
         byte[] golden =
@@ -108,7 +108,7 @@ public sealed class LinkCreateMessagesTests
     }
 
     [Test]
-    public void AddBridge_with_vlan_filtering_matches_iproute()
+    public void AddBridgeWithVlanFilteringMatchesIproute()
     {
         // ip link add cbtbr1 type bridge vlan_filtering 1 (this kernel answers EOPNOTSUPP)
         byte[] golden =
@@ -130,7 +130,7 @@ public sealed class LinkCreateMessagesTests
     }
 
     [Test]
-    public void AddMacvlan_matches_ip_link_add_type_macvlan_mode_bridge()
+    public void AddMacvlanMatchesIpLinkAddTypeMacvlanModeBridge()
     {
         // ip link add mv0 link v1 mtu 1400 type macvlan mode bridge (v1 is ifindex 2)
         byte[] golden =
@@ -153,7 +153,7 @@ public sealed class LinkCreateMessagesTests
     }
 
     [Test]
-    public void AddIfb_matches_ip_link_add_type_ifb()
+    public void AddIfbMatchesIpLinkAddTypeIfb()
     {
         // ip link add ifb0 type ifb
         byte[] golden =
@@ -172,7 +172,7 @@ public sealed class LinkCreateMessagesTests
     }
 
     [Test]
-    public void Delete_by_index_matches_ip_link_del()
+    public void DeleteByIndexMatchesIpLinkDel()
     {
         // ip link del mv0 (resolved to ifindex 10 first)
         byte[] golden =
@@ -187,7 +187,7 @@ public sealed class LinkCreateMessagesTests
     }
 
     [Test]
-    public void Delete_by_name_sends_IFLA_IFNAME_in_one_request()
+    public void DeleteByNameSendsIFLAIFNAMEInOneRequest()
     {
         // ip link del dev ifb0 resolves the name with RTM_GETLINK, then sends RTM_DELLINK for ifindex 11.
         // We send ifindex 0 + IFLA_IFNAME instead (the kernel's rtnl_dellink accepts it): the header is the
@@ -210,14 +210,14 @@ public sealed class LinkCreateMessagesTests
     [TestCase("a/b")]
     [TestCase("a b")]
     [TestCase("..")]
-    public void Bad_names_are_refused_before_anything_is_sent(string name)
+    public void BadNamesAreRefusedBeforeAnythingIsSent(string name)
     {
         Assert.Throws<ArgumentException>(() => GoldenRequest.Of((ref w) => LinkMessages.AddVeth(ref w, 1, new VethOptions(name) { PeerName = "vethx" }, -1)));
         Assert.Throws<ArgumentException>(() => GoldenRequest.Of((ref w) => LinkMessages.AddBridge(ref w, 1, name)));
     }
 
     [Test]
-    public void Unknown_macvlan_mode_is_refused()
+    public void UnknownMacvlanModeIsRefused()
     {
         Assert.Throws<ArgumentException>(() => GoldenRequest.Of((ref w) => LinkMessages.AddMacvlan(ref w, 1, new MacvlanOptions("mv0", 2, "bridged"))));
         Assert.That(LinkMessages.MacvlanMode("passthru"), Is.EqualTo(8));

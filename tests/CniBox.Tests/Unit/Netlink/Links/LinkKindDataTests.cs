@@ -12,7 +12,7 @@ namespace CniBox.Tests.Unit.Netlink.Links;
 public sealed class LinkKindDataTests
 {
     [Test]
-    public void A_bridge_keeps_its_IFLA_BR_attributes()
+    public void ABridgeKeepsItsIFLABRAttributes()
     {
         LinkInfo link = LinkMessages.Parse(GoldenRequest.Single(BridgeLinkReply.Bytes))!;
         Assert.That((link.Index, link.Name, link.Kind), Is.EqualTo((3, "cbtbr0", "bridge")));
@@ -27,7 +27,7 @@ public sealed class LinkKindDataTests
     }
 
     [Test]
-    public void A_macvlan_keeps_its_mode_flags_and_broadcast_queue_and_names_its_parent()
+    public void AMacvlanKeepsItsModeFlagsAndBroadcastQueueAndNamesItsParent()
     {
         LinkInfo link = LinkMessages.Parse(GoldenRequest.Single(MacvlanLinkReply.Bytes))!;
         Assert.That((link.Index, link.Name, link.Kind, link.LinkIndex), Is.EqualTo((6, "cbtmv0", "macvlan", 5)));
@@ -35,7 +35,7 @@ public sealed class LinkKindDataTests
     }
 
     [Test]
-    public void A_veth_whose_peer_lives_elsewhere_names_it_by_index_and_netnsid()
+    public void AVethWhosePeerLivesElsewhereNamesItByIndexAndNetnsid()
     {
         LinkInfo link = LinkMessages.Parse(GoldenRequest.Single(VethPeerElsewhereLinkReply.Bytes))!;
         Assert.That((link.Index, link.Name, link.Kind), Is.EqualTo((8, "cbtv0", "veth")));
@@ -43,7 +43,7 @@ public sealed class LinkKindDataTests
     }
 
     [Test]
-    public void A_bridge_port_veth_has_both_its_own_kind_data_and_the_port_flags()
+    public void ABridgePortVethHasBothItsOwnKindDataAndThePortFlags()
     {
         LinkInfo link = LinkMessages.Parse(GoldenRequest.Single(BridgePortLinkReply.Bytes))!;
         Assert.That(link.KindData, Is.EqualTo(new VethData(PeerIndex: 2, PeerNetNsId: null)));
@@ -51,7 +51,7 @@ public sealed class LinkKindDataTests
     }
 
     [Test]
-    public void Ifb_and_kind_less_links_have_no_kind_data()
+    public void IfbAndKindLessLinksHaveNoKindData()
     {
         LinkInfo ifb = LinkMessages.Parse(GoldenRequest.Single(IfbLinkReply.Bytes))!;
         Assert.That((ifb.Name, ifb.Kind, ifb.KindData), Is.EqualTo(("cbtifb0", "ifb", (LinkKindData?)null)));
@@ -60,7 +60,7 @@ public sealed class LinkKindDataTests
     }
 
     [Test]
-    public void Kind_data_is_decoded_when_IFLA_INFO_DATA_comes_before_IFLA_INFO_KIND()
+    public void KindDataIsDecodedWhenIFLAINFODATAComesBeforeIFLAINFOKIND()
     {
         byte[] message = GoldenRequest.Of((ref NetlinkWriter w) =>
         {
@@ -83,10 +83,10 @@ public sealed class LinkKindDataTests
     [TestCase("bridge")]
     [TestCase("passthru")]
     [TestCase("source")]
-    public void Macvlan_mode_keywords_round_trip(string mode) =>
+    public void MacvlanModeKeywordsRoundTrip(string mode) =>
         Assert.That(LinkMessages.MacvlanModeName(LinkMessages.MacvlanMode(mode)), Is.EqualTo(mode));
 
     [Test]
-    public void An_unknown_macvlan_mode_is_shown_as_its_number() =>
+    public void AnUnknownMacvlanModeIsShownAsItsNumber() =>
         Assert.That(LinkMessages.MacvlanModeName(32), Is.EqualTo("32"));
 }

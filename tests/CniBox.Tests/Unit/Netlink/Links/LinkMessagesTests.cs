@@ -11,7 +11,7 @@ namespace CniBox.Tests.Unit.Netlink.Links;
 public sealed class LinkMessagesTests
 {
     [Test]
-    public void SetLinkUp_matches_ip_link_set_lo_up()
+    public void SetLinkUpMatchesIpLinkSetLoUp()
     {
         byte[] golden =
         [
@@ -31,7 +31,7 @@ public sealed class LinkMessagesTests
     }
 
     [Test]
-    public void SetLinkDown_matches_ip_link_set_lo_down()
+    public void SetLinkDownMatchesIpLinkSetLoDown()
     {
         byte[] golden =
         [
@@ -47,7 +47,7 @@ public sealed class LinkMessagesTests
     }
 
     [Test]
-    public void SetMtu_matches_ip_link_set_lo_mtu_10()
+    public void SetMtuMatchesIpLinkSetLoMtu10()
     {
         byte[] golden =
         [
@@ -62,7 +62,7 @@ public sealed class LinkMessagesTests
     }
 
     [Test]
-    public void GetByName_matches_the_lookup_of_ip_link_set_lo_up()
+    public void GetByNameMatchesTheLookupOfIpLinkSetLoUp()
     {
         byte[] golden =
         [
@@ -78,7 +78,7 @@ public sealed class LinkMessagesTests
     }
 
     [Test]
-    public void GetByIndex_matches_ip_addr_show_dev_lo()
+    public void GetByIndexMatchesIpAddrShowDevLo()
     {
         byte[] golden =
         [
@@ -93,7 +93,7 @@ public sealed class LinkMessagesTests
     }
 
     [Test]
-    public void Dump_matches_the_link_dump_of_ip_addr_show()
+    public void DumpMatchesTheLinkDumpOfIpAddrShow()
     {
         byte[] golden =
         [
@@ -108,13 +108,13 @@ public sealed class LinkMessagesTests
     }
 
     [Test]
-    public void GetByName_rejects_names_longer_than_IFNAMSIZ()
+    public void GetByNameRejectsNamesLongerThanIFNAMSIZ()
     {
         Assert.Throws<ArgumentException>(() => GoldenRequest.Of((ref w) => LinkMessages.GetByName(ref w, 1, "sixteen-chars-xx")));
     }
 
     [Test]
-    public void Parses_the_kernel_reply_for_lo()
+    public void ParsesTheKernelReplyForLo()
     {
         LinkInfo? link = LinkMessages.Parse(GoldenRequest.Single(LoopbackLinkReply.Bytes));
         Assert.That(link, Is.EqualTo(new LinkInfo(
@@ -124,7 +124,7 @@ public sealed class LinkMessagesTests
     }
 
     [Test]
-    public void Parses_the_kernel_reply_for_a_veth()
+    public void ParsesTheKernelReplyForAVeth()
     {
         LinkInfo? link = LinkMessages.Parse(GoldenRequest.Single(VethLinkReply.Bytes));
         Assert.That(link, Is.EqualTo(new LinkInfo(

@@ -12,7 +12,7 @@ namespace CniBox.Tests.Unit.Netlink.Links;
 public sealed class LinkSetMessagesTests
 {
     [Test]
-    public void SetMac_matches_ip_link_set_address()
+    public void SetMacMatchesIpLinkSetAddress()
     {
         // ip link set dev v0 address 02:00:00:00:00:03
         byte[] golden =
@@ -29,7 +29,7 @@ public sealed class LinkSetMessagesTests
     }
 
     [Test]
-    public void SetName_matches_ip_link_set_name()
+    public void SetNameMatchesIpLinkSetName()
     {
         // ip link set dev cv2 name cv4
         byte[] golden =
@@ -45,7 +45,7 @@ public sealed class LinkSetMessagesTests
     }
 
     [Test]
-    public void SetMaster_matches_ip_link_set_master()
+    public void SetMasterMatchesIpLinkSetMaster()
     {
         // ip link set dev v0 master cbtbr0 (ifindex 7)
         byte[] golden =
@@ -61,7 +61,7 @@ public sealed class LinkSetMessagesTests
     }
 
     [Test]
-    public void SetMaster_0_matches_ip_link_set_nomaster()
+    public void SetMaster0MatchesIpLinkSetNomaster()
     {
         // ip link set dev v0 nomaster
         byte[] golden =
@@ -77,7 +77,7 @@ public sealed class LinkSetMessagesTests
     }
 
     [Test]
-    public void SetNamespaceFd_matches_ip_link_set_netns()
+    public void SetNamespaceFdMatchesIpLinkSetNetns()
     {
         // ip link set dev cv4 netns NS (fd 4)
         byte[] golden =
@@ -93,7 +93,7 @@ public sealed class LinkSetMessagesTests
     }
 
     [Test]
-    public void SetFlags_promisc_on_matches_ip_link_set_promisc_on()
+    public void SetFlagsPromiscOnMatchesIpLinkSetPromiscOn()
     {
         // ip link set dev v0 promisc on
         byte[] golden =
@@ -108,7 +108,7 @@ public sealed class LinkSetMessagesTests
     }
 
     [Test]
-    public void SetFlags_promisc_off_matches_ip_link_set_promisc_off()
+    public void SetFlagsPromiscOffMatchesIpLinkSetPromiscOff()
     {
         // ip link set dev v0 promisc off
         byte[] golden =
@@ -123,7 +123,7 @@ public sealed class LinkSetMessagesTests
     }
 
     [Test]
-    public void SetTxQueueLen_matches_ip_link_set_txqueuelen()
+    public void SetTxQueueLenMatchesIpLinkSetTxqueuelen()
     {
         // ip link set dev v0 txqueuelen 500
         byte[] golden =
@@ -140,12 +140,12 @@ public sealed class LinkSetMessagesTests
 
     [TestCase("02:00:00:00:00:03", new byte[] { 2, 0, 0, 0, 0, 3 })]
     [TestCase("AA-bb-CC-dd-EE-ff", new byte[] { 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff })]
-    public void ParseMac_reads_colon_and_dash_forms(string text, byte[] expected) =>
+    public void ParseMacReadsColonAndDashForms(string text, byte[] expected) =>
         Assert.That(LinkMessages.ParseMac(text), Is.EqualTo(expected));
 
     [TestCase("02:00:00:00:00")]
     [TestCase("02:00:00:00:00:0g")]
     [TestCase("0200.0000.0003")]
-    public void ParseMac_refuses_malformed_addresses(string text) =>
+    public void ParseMacRefusesMalformedAddresses(string text) =>
         Assert.Throws<ArgumentException>(() => LinkMessages.ParseMac(text));
 }

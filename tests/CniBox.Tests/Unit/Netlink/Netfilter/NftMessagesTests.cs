@@ -44,7 +44,7 @@ public sealed class NftMessagesTests
     });
 
     [Test]
-    public void Masquerade_rules() => Assert.Multiple(() =>
+    public void MasqueradeRules() => Assert.Multiple(() =>
     {
         Assert.That(Rule(Inet, "cbt_t", "postrouting", null, NftMatch.NfProto(AddressFamily.InterNetwork),
             NftMatch.Destination(IPNetwork.Parse("224.0.0.0/4")), [VerdictExpr.Return]), Is.EqualTo(NftCaptures.MulticastReturn));
@@ -61,7 +61,7 @@ public sealed class NftMessagesTests
     });
 
     [Test]
-    public void Macspoofchk_rules() => Assert.Multiple(() =>
+    public void MacspoofchkRules() => Assert.Multiple(() =>
     {
         const string comment = "macspoofchk-c1-eth0";
         Assert.That(Rule(Bridge, "nat", "PREROUTING", comment, NftMatch.IifName("veth1234"), [VerdictExpr.Jump("cni-br-iface-c1-eth0")]),
@@ -72,7 +72,7 @@ public sealed class NftMessagesTests
     });
 
     [Test]
-    public void Nat_counter_and_accept_for_portmap() => Assert.Multiple(() =>
+    public void NatCounterAndAcceptForPortmap() => Assert.Multiple(() =>
     {
         // meta l4proto tcp tcp dport 8080 counter dnat to 10.199.0.2:80
         Assert.That(Rule(NftFamily.Ip, "cbt_t", "pre", null, NftMatch.L4Proto(6), NftMatch.DestinationPort(8080),
@@ -85,11 +85,11 @@ public sealed class NftMessagesTests
     });
 
     [Test]
-    public void Rule_dump_request() =>
+    public void RuleDumpRequest() =>
         Assert.That(Build((ref w) => NftMessages.GetRules(ref w, 0, Inet, "cbt_t", "masq_checks")), Is.EqualTo(NftCaptures.GetRulesRequest));
 
     [Test]
-    public void Sealing_wraps_in_begin_end_numbers_from_the_first_seq_and_adds_ack()
+    public void SealingWrapsInBeginEndNumbersFromTheFirstSeqAndAddsAck()
     {
         byte[] sealed_ = new NftBatch().AddTable(Inet, "cbt_t").Seal(0);
         byte[] table = (byte[])NftCaptures.NewTable.Clone();
@@ -110,7 +110,7 @@ public sealed class NftMessagesTests
     }
 
     [Test]
-    public void A_batch_grows_past_its_first_buffer_and_describes_its_messages()
+    public void ABatchGrowsPastItsFirstBufferAndDescribesItsMessages()
     {
         var batch = new NftBatch();
         for (int i = 0; i < 300; i++)
@@ -129,7 +129,7 @@ public sealed class NftMessagesTests
     }
 
     [Test]
-    public void Parses_table_chain_and_rule_replies()
+    public void ParsesTableChainAndRuleReplies()
     {
         Assert.That(NftParse.Table(GoldenRequest.Single(NftCaptures.TableReply)), Is.EqualTo(new NftTableInfo(Inet, "cbt_t", 1, 0, "tc")));
         Assert.That(NftParse.Chain(GoldenRequest.Single(NftCaptures.ChainReply)), Is.EqualTo(new NftChainInfo(Inet, "cbt_t", "masq_checks", 2, null, null)));
@@ -142,7 +142,7 @@ public sealed class NftMessagesTests
     }
 
     [Test]
-    public void A_rule_lists_the_chains_its_jump_and_goto_verdicts_name()
+    public void ARuleListsTheChainsItsJumpAndGotoVerdictsName()
     {
         NftRuleInfo jump = NftParse.Rule(GoldenRequest.Single(Rule(NftFamily.Ip, "nat", "POSTROUTING", null,
             NftMatch.Source(IPAddress.Parse("10.199.0.2")), [VerdictExpr.Jump("CNI-abc")])))!;
@@ -155,7 +155,7 @@ public sealed class NftMessagesTests
     }
 
     [Test]
-    public void Comments_are_nft_user_data_tlvs()
+    public void CommentsAreNftUserDataTlvs()
     {
         Assert.That(NftUserData.Comment("x"), Is.EqualTo(new byte[] { 0x00, 0x02, 0x78, 0x00 }));
         Assert.That(NftUserData.ReadComment([0x01, 0x01, 0xff, 0x00, 0x03, 0x61, 0x62, 0x00]), Is.EqualTo("ab"), "skips other TLV types");

@@ -13,7 +13,7 @@ namespace CniBox.Tests.Unit.Netlink.Routes;
 public sealed class RouteMessagesTests
 {
     [Test]
-    public void Add_via_gateway_matches_ip_route_add_via_dev()
+    public void AddViaGatewayMatchesIpRouteAddViaDev()
     {
         // ip route add 10.199.1.0/24 via 10.199.0.1 dev v0
         byte[] golden =
@@ -31,7 +31,7 @@ public sealed class RouteMessagesTests
     }
 
     [Test]
-    public void Add_scope_link_src_matches_ip_route_add_scope_link_src()
+    public void AddScopeLinkSrcMatchesIpRouteAddScopeLinkSrc()
     {
         // ip route add 10.199.0.1/32 dev v0 scope link src 10.199.0.2
         byte[] golden =
@@ -49,7 +49,7 @@ public sealed class RouteMessagesTests
     }
 
     [Test]
-    public void Add_v6_default_with_metric_mtu_advmss_matches_iproute()
+    public void AddV6DefaultWithMetricMtuAdvmssMatchesIproute()
     {
         // ip -6 route add default via fd99::1 dev v0 metric 100 mtu 1400 advmss 1360
         // with -6, iproute spells default as RTA_DST ::/0; Destination = ::/0 gives the same (null omits RTA_DST, as for v4)
@@ -76,7 +76,7 @@ public sealed class RouteMessagesTests
     }
 
     [Test]
-    public void Add_default_v4_matches_ip_route_add_default()
+    public void AddDefaultV4MatchesIpRouteAddDefault()
     {
         // ip route add default via 10.199.0.1 dev v0
         byte[] golden =
@@ -93,7 +93,7 @@ public sealed class RouteMessagesTests
     }
 
     [Test]
-    public void Add_table_100_matches_ip_route_add_table_100()
+    public void AddTable100MatchesIpRouteAddTable100()
     {
         // ip route add 10.199.2.0/24 via 10.199.0.1 dev v0 table 100
         byte[] golden =
@@ -111,7 +111,7 @@ public sealed class RouteMessagesTests
     }
 
     [Test]
-    public void Add_table_300_uses_RTA_TABLE_like_iproute()
+    public void AddTable300UsesRTATABLELikeIproute()
     {
         // ip route add 10.199.2.0/24 via 10.199.0.1 dev v0 table 300
         byte[] golden =
@@ -130,7 +130,7 @@ public sealed class RouteMessagesTests
     }
 
     [Test]
-    public void Add_ecmp_matches_ip_route_add_nexthop_nexthop()
+    public void AddEcmpMatchesIpRouteAddNexthopNexthop()
     {
         // ip route add 10.199.3.0/24 nexthop via 10.199.0.1 dev v0 weight 1 nexthop via 10.199.0.3 dev v0 weight 2
         byte[] golden =
@@ -151,7 +151,7 @@ public sealed class RouteMessagesTests
     }
 
     [Test]
-    public void Add_scope_host_matches_ip_route_add_scope_host()
+    public void AddScopeHostMatchesIpRouteAddScopeHost()
     {
         // ip route add 10.199.0.9/32 dev v0 scope host
         byte[] golden =
@@ -168,7 +168,7 @@ public sealed class RouteMessagesTests
     }
 
     [Test]
-    public void Add_local_defaults_to_table_local_scope_host_like_iproute()
+    public void AddLocalDefaultsToTableLocalScopeHostLikeIproute()
     {
         // ip route add local 10.199.7.1/32 dev v0
         byte[] golden =
@@ -185,7 +185,7 @@ public sealed class RouteMessagesTests
     }
 
     [Test]
-    public void Replace_matches_ip_route_replace()
+    public void ReplaceMatchesIpRouteReplace()
     {
         // ip route replace 10.199.1.0/24 via 10.199.0.3 dev v0
         byte[] golden =
@@ -203,7 +203,7 @@ public sealed class RouteMessagesTests
     }
 
     [Test]
-    public void Delete_matches_ip_route_del()
+    public void DeleteMatchesIpRouteDel()
     {
         // ip route del 10.199.1.0/24 via 10.199.0.3 dev v0
         // unset protocol, scope and type stay 0 / RT_SCOPE_NOWHERE / RTN_UNSPEC so the kernel matches any
@@ -222,7 +222,7 @@ public sealed class RouteMessagesTests
     }
 
     [Test]
-    public void Dump_main_matches_ip_route_show()
+    public void DumpMainMatchesIpRouteShow()
     {
         // ip route show
         byte[] golden =
@@ -238,7 +238,7 @@ public sealed class RouteMessagesTests
     }
 
     [Test]
-    public void Dump_table_100_matches_ip_route_show_table_100()
+    public void DumpTable100MatchesIpRouteShowTable100()
     {
         // ip route show table 100
         byte[] golden =
@@ -254,7 +254,7 @@ public sealed class RouteMessagesTests
     }
 
     [Test]
-    public void Dump_all_matches_ip_route_show_table_all()
+    public void DumpAllMatchesIpRouteShowTableAll()
     {
         // ip route show table all
         byte[] golden =

@@ -13,7 +13,7 @@ namespace CniBox.Tests.Unit.Netlink.Rules;
 public sealed class RuleMessagesTests
 {
     [Test]
-    public void Add_matches_ip_rule_add_from_table_prio()
+    public void AddMatchesIpRuleAddFromTablePrio()
     {
         // ip rule add from 10.199.0.2/32 table 100 prio 1000
         byte[] golden =
@@ -30,7 +30,7 @@ public sealed class RuleMessagesTests
     }
 
     [Test]
-    public void Add_with_every_selector_matches_iproute()
+    public void AddWithEverySelectorMatchesIproute()
     {
         // ip rule add from 10.199.0.0/24 to 10.199.9.0/24 iif v0 oif v1 fwmark 0x10/0xff table 300 prio 1001
         byte[] golden =
@@ -53,7 +53,7 @@ public sealed class RuleMessagesTests
     }
 
     [Test]
-    public void Add_v6_matches_ip_6_rule_add()
+    public void AddV6MatchesIp6RuleAdd()
     {
         // ip -6 rule add from fd99::2/128 table 100 prio 1000
         byte[] golden =
@@ -72,7 +72,7 @@ public sealed class RuleMessagesTests
     }
 
     [Test]
-    public void Delete_matches_ip_rule_del()
+    public void DeleteMatchesIpRuleDel()
     {
         // ip rule del from 10.199.0.2/32 table 100 prio 1000
         byte[] golden =
@@ -89,7 +89,7 @@ public sealed class RuleMessagesTests
     }
 
     [Test]
-    public void Dump_matches_ip_rule_show()
+    public void DumpMatchesIpRuleShow()
     {
         // ip rule show
         byte[] golden =
@@ -104,7 +104,7 @@ public sealed class RuleMessagesTests
     }
 
     [Test]
-    public void Dump_v6_matches_ip_6_rule_show()
+    public void DumpV6MatchesIp6RuleShow()
     {
         // ip -6 rule show
         byte[] golden =

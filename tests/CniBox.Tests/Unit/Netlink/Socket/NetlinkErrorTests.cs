@@ -7,7 +7,7 @@ namespace CniBox.Tests.Unit.Netlink.Socket;
 public sealed class NetlinkErrorTests
 {
     [Test]
-    public void Reads_errno_and_ext_ack_from_a_kernel_error()
+    public void ReadsErrnoAndExtAckFromAKernelError()
     {
         // Reply to `ip link set v0 mtu 10` on a veth (min MTU 68); ip does not set NETLINK_CAP_ACK.
         byte[] reply =
@@ -29,7 +29,7 @@ public sealed class NetlinkErrorTests
     }
 
     [Test]
-    public void Reads_errno_without_ext_ack()
+    public void ReadsErrnoWithoutExtAck()
     {
         // Reply to `ip link show nope`: ENODEV with the 52-byte request echoed, no TLVs.
         byte[] reply =
@@ -51,7 +51,7 @@ public sealed class NetlinkErrorTests
     }
 
     [Test]
-    public void An_ack_is_errno_zero()
+    public void AnAckIsErrnoZero()
     {
         // Reply to `ip link set lo up` (NLM_F_CAPPED: only the request header is echoed).
         byte[] ack =
@@ -64,7 +64,7 @@ public sealed class NetlinkErrorTests
     }
 
     [Test]
-    public void Message_names_the_operation_errno_and_kernel_text()
+    public void MessageNamesTheOperationErrnoAndKernelText()
     {
         var e = new NetlinkException(Errno.EPERM, "RTM_NEWLINK lo", "not allowed here");
         Assert.That(e.Message, Is.EqualTo("netlink: RTM_NEWLINK lo: operation not permitted (EPERM: not allowed here)"));
@@ -77,5 +77,5 @@ public sealed class NetlinkErrorTests
     [TestCase(Errno.EADDRNOTAVAIL, "cannot assign requested address")]
     [TestCase(Errno.ENOTSUP, "operation not supported")]
     [TestCase(12345, "errno 12345")]
-    public void Errno_table(int errno, string text) => Assert.That(Errno.Text(errno), Is.EqualTo(text));
+    public void ErrnoTable(int errno, string text) => Assert.That(Errno.Text(errno), Is.EqualTo(text));
 }

@@ -25,10 +25,10 @@ public sealed class TcMsgTests
     ];
 
     [Test]
-    public void Tcmsg_is_20_bytes() => Assert.That(Unsafe.SizeOf<TcMsg>(), Is.EqualTo(20));
+    public void TcmsgIs20Bytes() => Assert.That(Unsafe.SizeOf<TcMsg>(), Is.EqualTo(20));
 
     [Test]
-    public void An_ingress_qdisc_add_is_built_byte_for_byte_as_tc_sends_it()
+    public void AnIngressQdiscAddIsBuiltByteForByteAsTcSendsIt()
     {
         byte[] built = GoldenRequest.Of((ref NetlinkWriter w) =>
         {
@@ -41,7 +41,7 @@ public sealed class TcMsgTests
     }
 
     [Test]
-    public void The_ingress_qdisc_add_decodes_back()
+    public void TheIngressQdiscAddDecodesBack()
     {
         NetlinkMessage message = GoldenRequest.Single(AddIngress);
         TcMsg tcm = message.ReadStruct<TcMsg>();
@@ -51,7 +51,7 @@ public sealed class TcMsgTests
     }
 
     [Test]
-    public void A_dumped_tbf_root_qdisc_decodes_with_its_handle_kind_and_options()
+    public void ADumpedTbfRootQdiscDecodesWithItsHandleKindAndOptions()
     {
         NetlinkMessage message = GoldenRequest.Single(QdiscReplies.Tbf);
         TcMsg tcm = message.ReadStruct<TcMsg>();
@@ -61,7 +61,7 @@ public sealed class TcMsgTests
     }
 
     [Test]
-    public void A_dumped_ingress_qdisc_decodes_with_its_parent()
+    public void ADumpedIngressQdiscDecodesWithItsParent()
     {
         NetlinkMessage message = GoldenRequest.Single(QdiscReplies.Ingress);
         TcMsg tcm = message.ReadStruct<TcMsg>();
@@ -71,7 +71,7 @@ public sealed class TcMsgTests
 
     /// <summary><c>tc filter add dev cbtp0 parent ffff: protocol all prio 1 u32 ...</c> sends tcm_info 66304 (strace).</summary>
     [Test]
-    public void Filter_info_is_the_priority_over_the_big_endian_protocol() =>
+    public void FilterInfoIsThePriorityOverTheBigEndianProtocol() =>
         Assert.That(TcHandle.FilterInfo(priority: 1, protocol: 0x0003), Is.EqualTo(66304u));
 
     /// <summary>The top-level attributes in order, with TCA_KIND's string.</summary>

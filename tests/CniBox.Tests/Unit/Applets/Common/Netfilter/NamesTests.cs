@@ -11,11 +11,11 @@ public sealed class NamesTests
     [TestCase("unit-test", "eth0", "three", "6fd94d501e58f0aa-a4d4adb82b669cfe, net: unit-test, if: eth0, id: three")]
     [TestCase("unit-test", "eth0", "four", "6fd94d501e58f0aa-e766de567ef6c543, net: unit-test, if: eth0, id: four")]
     [TestCase("alternate", "net1", "three", "82783ef24bdc7036-acb19d111858e348, net: alternate, if: net1, id: three")]
-    public void Masquerade_comments_match_go(string network, string ifName, string containerId, string expected) =>
+    public void MasqueradeCommentsMatchGo(string network, string ifName, string containerId, string expected) =>
         Assert.That(Masquerade.CommentForInstance(network, ifName, containerId), Is.EqualTo(expected));
 
     [Test]
-    public void Masquerade_comments_drop_quotes_and_stop_at_128_bytes()
+    public void MasqueradeCommentsDropQuotesAndStopAt128Bytes()
     {
         string id = new('a', 80);
         string comment = Masquerade.CommentForInstance("my \"net\"", "eth0", id);
@@ -25,7 +25,7 @@ public sealed class NamesTests
     }
 
     [Test]
-    public void Iptables_chain_names_and_comments_match_go() => Assert.Multiple(() =>
+    public void IptablesChainNamesAndCommentsMatchGo() => Assert.Multiple(() =>
     {
         Assert.That(IptablesMasqueradeNames.ChainName("test", "1234"), Is.EqualTo("CNI-2bbe0c48b91a7d1b8a6753a8"));
         Assert.That(IptablesMasqueradeNames.ChainName("testalongnamethatdoesnotmakesense", "1234"), Is.EqualTo("CNI-374f33fe84ab0ed84dcdebe3"));
@@ -36,7 +36,7 @@ public sealed class NamesTests
     });
 
     [Test]
-    public void Macspoofchk_names_match_go() => Assert.Multiple(() =>
+    public void MacspoofchkNamesMatchGo() => Assert.Multiple(() =>
     {
         Assert.That(MacSpoofCheck.IfaceChain("c1", "eth0"), Is.EqualTo("cni-br-iface-c1-eth0"));
         Assert.That(MacSpoofCheck.MacChain("c1", "eth0"), Is.EqualTo("cni-br-iface-c1-eth0-mac"));
