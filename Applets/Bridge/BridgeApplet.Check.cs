@@ -36,7 +36,7 @@ public sealed partial class BridgeApplet
         if (call.Netns != (contMap.Sandbox ?? ""))
             throw Fail($"Sandbox in prevResult {contMap.Sandbox} doesn't match configured netns: {call.Netns}");
         var cont = Lookup(container, contMap, inSandbox: true);
-        if (cont.Kind != "veth")
+        if (cont.KindData is not VethData contVeth)
             throw Fail($"Error: Container interface {cont.Name} not of type veth");
         if (!string.IsNullOrEmpty(contMap.Mac) && contMap.Mac != cont.Mac)
             throw Fail($"Interface {contMap.Name} Mac {contMap.Mac} doesn't match container Mac: {cont.Mac}");
@@ -46,8 +46,8 @@ public sealed partial class BridgeApplet
         {
             if (intf.Name == brMap.Name || intf.Name == contMap.Name) continue;
             var link = Lookup(host, intf, inSandbox: false);
-            if (link.Kind != "veth") continue;
-            if (link.Index != cont.LinkIndex || link.LinkIndex != cont.Index || link.MasterIndex != br.Index) continue;
+            if (link.KindData is not VethData hostVeth) continue;
+            if (link.Index != contVeth.PeerIndex || hostVeth.PeerIndex != cont.Index || link.MasterIndex != br.Index) continue;
             if (!string.IsNullOrEmpty(intf.Mac) && intf.Mac != link.Mac)
                 throw Fail($"Interface {intf.Name} Mac doesn't match: {intf.Mac} not found");
             vethFound = true;
