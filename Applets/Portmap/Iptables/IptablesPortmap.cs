@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using CniBox.Applets.Common;
 using CniBox.Applets.Common.Netfilter;
 using CniBox.Spec;
@@ -13,7 +12,7 @@ namespace CniBox.Applets.Portmap.Iptables;
 /// iptables-nft holds them.
 /// </summary>
 /// <param name="network">The network this call serves: GC removes only this network's containers.</param>
-public sealed partial class IptablesPortmap(string network) : IPortmapBackend
+public sealed class IptablesPortmap(string network) : IPortmapBackend
 {
     public string Name => "iptables";
 
@@ -54,9 +53,9 @@ public sealed partial class IptablesPortmap(string network) : IPortmapBackend
         {
             if (IptablesProgram.Find(program) is not { } tool || !tool.NatChainExists(PortmapIptablesRules.TopLevelDnatChain))
                 continue;
-            foreach (Match m in EntryComment().Matches(tool.Run("-t", IptablesProgram.Nat, "-S", PortmapIptablesRules.TopLevelDnatChain)))
-                if (m.Groups[1].Value == network && !validContainerIds.Contains(m.Groups[2].Value))
-                    stale.Add(m.Groups[2].Value);
+            foreach (string line in tool.Run("-t", IptablesProgram.Nat, "-S", PortmapIptablesRules.TopLevelDnatChain).Split('\n'))
+                if (PortmapIptablesRules.EntryOwner(line) is ({ } net, { } id) && net == network && !validContainerIds.Contains(id))
+                    stale.Add(id);
         }
         foreach (string containerId in stale)
             RemoveGoLayout(network, containerId);
@@ -107,8 +106,4 @@ public sealed partial class IptablesPortmap(string network) : IPortmapBackend
 
     /// <summary>Go's %s of a [][]string: <c>[[a b] [c d]]</c>.</summary>
     private static string GoList(IEnumerable<string[]> rules) => "[" + string.Join(" ", rules.Select(r => "[" + string.Join(" ", r) + "]")) + "]";
-
-    /// <summary>The comment as <c>iptables -S</c> prints it: <c>--comment "dnat name: \"NET\" id: \"CID\""</c>.</summary>
-    [GeneratedRegex("""--comment "dnat name: \\"([^"\\]*)\\" id: \\"([^"\\]*)\\"" """)]
-    private static partial Regex EntryComment();
 }

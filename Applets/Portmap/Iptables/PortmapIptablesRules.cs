@@ -104,4 +104,20 @@ public static class PortmapIptablesRules
     /// <summary>fmtIpPort: <c>ip:port</c>, <c>[ip6]:port</c>.</summary>
     public static string Destination(IpAddr ip, ushort port) =>
         ip.IsV4 ? $"{ip}:{port.ToString(CultureInfo.InvariantCulture)}" : $"[{ip}]:{port.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>
+    /// The network and container of an entry rule as <c>iptables -S</c> prints its comment,
+    /// <c>--comment "dnat name: \"NET\" id: \"CID\""</c>; nulls for any other rule.
+    /// </summary>
+    public static (string? Network, string? ContainerId) EntryOwner(string line)
+    {
+        const string Start = "--comment \"dnat name: \\\"", Middle = "\\\" id: \\\"", End = "\\\"\"";
+        int start = line.IndexOf(Start, StringComparison.Ordinal);
+        if (start < 0) return (null, null);
+        start += Start.Length;
+        int middle = line.IndexOf(Middle, start, StringComparison.Ordinal);
+        if (middle < 0) return (null, null);
+        int end = line.IndexOf(End, middle + Middle.Length, StringComparison.Ordinal);
+        return end < 0 ? (null, null) : (line[start..middle], line[(middle + Middle.Length)..end]);
+    }
 }

@@ -1,5 +1,7 @@
+using CniBox.Applets.Common;
 using CniBox.Applets.Portmap;
 using CniBox.Applets.Portmap.Iptables;
+using CniBox.Spec;
 using CniBox.Spec.Addressing;
 
 namespace CniBox.Tests.Unit.Applets.Portmap.Iptables;
@@ -157,5 +159,22 @@ public sealed class PortmapIptablesRulesTests
         Assert.That(EntryLines(PortmapIptablesRules.Dnat(plan, IpNet.Parse("fd99:0:130::2/64"))).Single(),
             Does.EndWith("--destination-ports 8080 -m addrtype ! --src-type LOCAL -j CNI-DN-452be86908522ace8fe0d"));
         Assert.That(Lines(PortmapIptablesRules.SetMark(5))[0], Does.EndWith("--set-xmark 0x20/0x20"));
+    }
+
+    [TestCase("-A CNI-HOSTPORT-DNAT -p tcp -m comment --comment \"dnat name: \\\"cbt-pi\\\" id: \\\"c1\\\"\" -m multiport --dports 8080,9090 -j CNI-DN-452be86908522ace8fe0d",
+        "cbt-pi", "c1")]
+    [TestCase("-A CNI-HOSTPORT-DNAT -p tcp -m tcp --dport 2 -j CBT-FOREIGN", null, null)]
+    [TestCase("-A CNI-HOSTPORT-DNAT -m comment --comment \"dnat name: \\\"x\" -j A", null, null)]
+    public void EntryOwnerReadsTheCommentAsIptablesSavePrintsIt(string line, string? network, string? containerId) =>
+        Assert.That(PortmapIptablesRules.EntryOwner(line), Is.EqualTo((network, containerId)));
+
+    [Test]
+    public void AMissingProgramIsCode999NamingItAndTheWayOut()
+    {
+        var e = Assert.Throws<CniException>(() =>
+            IptablesProgram.Require("cbt-no-such-iptables", "portmap \"backend\": \"iptables\"", "install iptables"))!;
+        Assert.That(e.Code, Is.EqualTo(ErrorCode.Internal));
+        Assert.That(e.Message, Does.StartWith("portmap \"backend\": \"iptables\" needs cbt-no-such-iptables, which was not found in PATH or /usr/sbin")
+            .And.EndWith("; install iptables"));
     }
 }
