@@ -16,8 +16,11 @@ public sealed class IptablesPortmap(string network) : IPortmapBackend
 {
     public string Name => "iptables";
 
+    /// <summary>Per family the container has an address in; no mappings writes nothing, as Go passes such an ADD through.</summary>
     public void Add(PortmapPlan plan)
     {
+        if (plan.Mappings.Count == 0)
+            return;
         foreach (var (container, tool) in Families(plan))
             foreach (IptablesChainSpec chain in PortmapIptablesRules.Chains(plan, container))
                 Setup(tool, chain);

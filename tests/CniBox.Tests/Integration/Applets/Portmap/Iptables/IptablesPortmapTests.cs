@@ -167,10 +167,11 @@ public sealed class IptablesPortmapTests
     }
 
     [Test]
-    public void RemoveGoLayoutOnAnEmptyNodeCreatesNothing()
+    public void RemoveGoLayoutOnAnEmptyNodeCreatesNothingNorDoesAnAddWithoutMappings()
     {
         var node = Node("e");
         node.Ours(() => IptablesPortmap.RemoveGoLayout(Network, "c1"));
+        Ours(node, b => b.Add(Plan([], v4: V4, v6: V6)));
         Assert.That(node.Exec("nft", "list", "ruleset"), Is.Empty);
     }
 
