@@ -1,0 +1,112 @@
+using CniBox.Applets.Common;
+using CniBox.Applets.Common.Netfilter;
+using CniBox.Spec;
+using CniBox.Spec.Addressing;
+
+namespace CniBox.Applets.Portmap.Iptables;
+
+/// <summary>
+/// <c>"backend": "iptables"</c>: Go's iptables portmap layout (<see cref="PortmapIptablesRules"/>) written by running
+/// <c>iptables</c>/<c>ip6tables</c> as go-iptables does, so Go's DEL removes it. Only the families the container has
+/// an address in need their program. DEL and GC remove chains as <see cref="RemoveGoLayout"/> does: over netlink where
+/// iptables-nft holds them.
+/// </summary>
+/// <param name="network">The network this call serves: GC removes only this network's containers.</param>
+public sealed class IptablesPortmap(string network) : IPortmapBackend
+{
+    public string Name => "iptables";
+
+    /// <summary>Per family the container has an address in; no mappings writes nothing, as Go passes such an ADD through.</summary>
+    public void Add(PortmapPlan plan)
+    {
+        if (plan.Mappings.Count == 0)
+            return;
+        foreach (var (container, tool) in Families(plan))
+            foreach (IptablesChainSpec chain in PortmapIptablesRules.Chains(plan, container))
+                Setup(tool, chain);
+    }
+
+    public void Del(string network, string containerId) => RemoveGoLayout(network, containerId);
+
+    /// <summary>checkPorts: the container's chain, each of its rules and each entry rule, per family it has an address in.</summary>
+    public void Check(PortmapPlan plan)
+    {
+        foreach (var (container, tool) in Families(plan))
+        {
+            string family = container.Address.IsV4 ? "ipv4" : "ipv6";
+            IptablesChainSpec chain = PortmapIptablesRules.Dnat(plan, container);
+            if (!tool.NatChainExists(chain.Name))
+                throw CheckFailed(family, $"chain {chain.Name} not found in iptables table nat");
+            if (chain.Rules.Any(rule => !tool.NatRuleExists(chain.Name, rule)))
+                throw CheckFailed(family, $"rule {GoList(chain.Rules)} in chain {chain.Name} not found in table nat");
+            foreach (string entryChain in chain.EntryChains)
+                if (chain.EntryRules.Any(rule => !tool.NatRuleExists(entryChain, chain.EntryRule(rule))))
+                    throw CheckFailed(family, $"rule {GoList(chain.EntryRules)} in chain {entryChain} not found in table nat");
+        }
+    }
+
+    /// <summary>
+    /// Removes the chains of this network's containers that are not in <paramref name="validContainerIds"/>, found by
+    /// the comment of their entry rules in CNI-HOSTPORT-DNAT (Go's plugin has no GC).
+    /// </summary>
+    public void Gc(IReadOnlySet<string> validContainerIds)
+    {
+        var stale = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string program in new[] { "iptables", "ip6tables" })
+        {
+            if (IptablesProgram.Find(program) is not { } tool || !tool.NatChainExists(PortmapIptablesRules.TopLevelDnatChain))
+                continue;
+            foreach (string line in tool.Run("-t", IptablesProgram.Nat, "-S", PortmapIptablesRules.TopLevelDnatChain).Split('\n'))
+                if (PortmapIptablesRules.EntryOwner(line) is ({ } net, { } id) && net == network && !validContainerIds.Contains(id))
+                    stale.Add(id);
+        }
+        foreach (string containerId in stale)
+            RemoveGoLayout(network, containerId);
+    }
+
+    /// <summary>
+    /// Removes what Go's iptables portmap (and this backend) made for one container in both families: its
+    /// <c>CNI-DN-</c> chain and the legacy <c>CNI-SN-</c> chain with the rules jumping to them. Over nf_tables netlink
+    /// where iptables-nft holds them (one batch per family, no process); with iptables-legacy only when the node has
+    /// a legacy nat table. Nothing found is success. Callable on every DEL whatever the backend.
+    /// </summary>
+    public static void RemoveGoLayout(string network, string containerId)
+    {
+        (string, string)[] chains =
+        [
+            (PortmapIptablesRules.DnatChainName(network, containerId), PortmapIptablesRules.TopLevelDnatChain),
+            (PortmapIptablesRules.OldSnatChainName(network, containerId), PortmapIptablesRules.OldTopLevelSnatChain),
+        ];
+        NetfilterCall.Run("failed to remove the iptables portmap rules", nft => IptablesNftChains.Remove(nft, chains));
+        IptablesProgram.RemoveLegacyNatChains(chains);
+    }
+
+    /// <summary>chain.setup: the chain, its rules (appended once), then its entry rules in each entry chain.</summary>
+    private static void Setup(IptablesProgram tool, IptablesChainSpec chain)
+    {
+        tool.EnsureNatChain(chain.Name);
+        foreach (string[] rule in chain.Rules)
+            tool.InsertUniqueNat(chain.Name, rule);
+        foreach (string entryChain in chain.EntryChains)
+            foreach (string[] rule in chain.EntryRules)
+                tool.InsertUniqueNat(entryChain, chain.EntryRule(rule), chain.PrependEntry);
+    }
+
+    private static IEnumerable<(IpNet Container, IptablesProgram Tool)> Families(PortmapPlan plan)
+    {
+        if (plan.ContainerV4 is { } v4)
+            yield return (v4, Program("iptables"));
+        if (plan.ContainerV6 is { } v6)
+            yield return (v6, Program("ip6tables"));
+    }
+
+    private static IptablesProgram Program(string program) =>
+        IptablesProgram.Require(program, "portmap \"backend\": \"iptables\"",
+            "install iptables, or use \"backend\": \"nftables\" (no external program)");
+
+    private static CniException CheckFailed(string family, string why) =>
+        new(ErrorCode.Internal, $"could not check {family} dnat: {why}");
+
+    /// <summary>Go's %s of a [][]string: <c>[[a b] [c d]]</c>.</summary>
+    private static string GoList(IEnumerable<string[]> rules) => "[" + string.Join(" ", rules.Select(r => "[" + string.Join(" ", r) + "]")) + "]";
+}
