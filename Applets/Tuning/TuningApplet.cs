@@ -39,7 +39,9 @@ public sealed partial class TuningApplet(string allowlistPath = TuningConfig.Def
             ?? throw new CniException(ErrorCode.Internal, $"failed to get {GoText.Quote(call.IfName)}: Link not found");
         var backup = TuningBackup.Of(config, link, previous);
         var backupPath = TuningBackup.PathFor(config.DataDir, call.ContainerId, call.IfName);
-        backup.Write(backupPath, call.IfName);
+        // Go writes one whenever the link changes; we also when there are sysctl values to put back.
+        var backedUp = config.ChangesLink || backup.Sysctls.Count > 0;
+        if (backedUp) backup.Write(backupPath, call.IfName);
         try
         {
             TuningSysctlFiles.Write(ns, writes);
@@ -49,7 +51,7 @@ public sealed partial class TuningApplet(string allowlistPath = TuningConfig.Def
         {
             Rollback.Run(call.Log, "link attributes", () => Warn(call, rtnl is null || link is null ? [] : TuningLink.Restore(rtnl, link.Index, backup)));
             Rollback.Run(call.Log, "sysctls", () => Warn(call, TuningSysctlFiles.Restore(ns, backup.Sysctls)));
-            Rollback.Run(call.Log, "backup file", () => File.Delete(backupPath));
+            if (backedUp) Rollback.Run(call.Log, "backup file", () => File.Delete(backupPath));
             throw;
         }
         if (mac is not null)
