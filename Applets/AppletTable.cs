@@ -2,6 +2,7 @@ using CniBox.Applets.Bridge;
 using CniBox.Applets.CniTool;
 using CniBox.Applets.Loopback;
 using CniBox.Applets.Ptp;
+using CniBox.Applets.Tuning;
 using CniBox.Ipam;
 using CniBox.Ipam.HostLocal;
 using CniBox.Ipam.Static;
@@ -27,6 +28,7 @@ public static class AppletTable
         Plugin("loopback", () => new LoopbackApplet()),
         Plugin("ptp", () => new PtpApplet()),
         Ipam("static", () => new StaticPlugin()),
+        new("tuning", AppletKind.Meta, () => new TuningApplet()),
     ];
 
     /// <summary>How bridge and ptp reach <c>ipam.type</c>: in-process for our IPAM applets, else exec'd from CNI_PATH.</summary>

@@ -34,4 +34,7 @@ public sealed record LinkInfo(
 
     /// <summary>IFF_PROMISC as set by <c>ip link set dev X promisc on</c>.</summary>
     public bool IsPromisc => (Flags & InterfaceFlags.Promisc) != 0;
+
+    /// <summary>IFF_ALLMULTI as set by <c>ip link set dev X allmulticast on</c>.</summary>
+    public bool IsAllMulti => (Flags & InterfaceFlags.AllMulti) != 0;
 }

@@ -9,7 +9,7 @@ namespace CniBox.Netlink.Links;
 /// <summary>RTM_NEWLINK changes to an existing link, addressed by ifindex, as <c>ip link set dev X ...</c> sends them.</summary>
 public static partial class LinkMessages
 {
-    /// <summary>As <c>ip link set dev X up|down|promisc on|off</c>: only the bits in <paramref name="change"/> are touched.</summary>
+    /// <summary>As <c>ip link set dev X up|down|promisc on|off|allmulticast on|off</c>: only the bits in <paramref name="change"/> are touched.</summary>
     public static void SetFlags(ref NetlinkWriter w, uint seq, int index, InterfaceFlags flags, InterfaceFlags change)
     {
         w.BeginMessage(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, seq);
@@ -34,9 +34,12 @@ public static partial class LinkMessages
         SetU32(ref w, seq, index, IFLA_TXQLEN, (uint)length);
 
     /// <summary>As <c>ip link set dev X address aa:bb:cc:dd:ee:ff</c>.</summary>
-    public static void SetMac(ref NetlinkWriter w, uint seq, int index, string mac)
+    public static void SetMac(ref NetlinkWriter w, uint seq, int index, string mac) =>
+        SetAddress(ref w, seq, index, ParseMac(mac));
+
+    /// <summary>IFLA_ADDRESS of any length (EUI-64, InfiniBand's 20 bytes); the kernel checks it against the link type.</summary>
+    public static void SetAddress(ref NetlinkWriter w, uint seq, int index, ReadOnlySpan<byte> address)
     {
-        byte[] address = ParseMac(mac);
         w.BeginMessage(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, seq);
         w.WriteStruct(new IfInfoMsg { ifi_index = index });
         w.PutBytes(IFLA_ADDRESS, address);

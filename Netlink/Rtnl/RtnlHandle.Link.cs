@@ -57,6 +57,11 @@ public sealed partial class RtnlHandle
     public void SetLinkMac(int index, string mac) =>
         Execute($"RTM_NEWLINK #{index} address {mac}", (ref NetlinkWriter w, uint seq) => LinkMessages.SetMac(ref w, seq, index, mac));
 
+    /// <summary><c>ip link set dev X address ADDR</c> with the raw bytes (any length the link type takes).</summary>
+    public void SetLinkAddress(int index, byte[] address) =>
+        Execute($"RTM_NEWLINK #{index} address {LinkMessages.FormatMac(address)}",
+            (ref NetlinkWriter w, uint seq) => LinkMessages.SetAddress(ref w, seq, index, address));
+
     /// <summary><c>ip link set dev X name NEW</c> (the link must be down)</summary>
     public void SetLinkName(int index, string name) =>
         Execute($"RTM_NEWLINK #{index} name {name}", (ref NetlinkWriter w, uint seq) => LinkMessages.SetName(ref w, seq, index, name));
@@ -87,6 +92,11 @@ public sealed partial class RtnlHandle
     public void SetLinkPromisc(int index, bool on) =>
         Execute($"RTM_NEWLINK #{index} promisc {(on ? "on" : "off")}",
             (ref NetlinkWriter w, uint seq) => LinkMessages.SetFlags(ref w, seq, index, on ? InterfaceFlags.Promisc : InterfaceFlags.None, InterfaceFlags.Promisc));
+
+    /// <summary><c>ip link set dev X allmulticast on|off</c></summary>
+    public void SetLinkAllmulti(int index, bool on) =>
+        Execute($"RTM_NEWLINK #{index} allmulticast {(on ? "on" : "off")}",
+            (ref NetlinkWriter w, uint seq) => LinkMessages.SetFlags(ref w, seq, index, on ? InterfaceFlags.AllMulti : InterfaceFlags.None, InterfaceFlags.AllMulti));
 
     /// <summary><c>ip link set dev X txqueuelen N</c></summary>
     public void SetLinkTxQueueLen(int index, int length) =>

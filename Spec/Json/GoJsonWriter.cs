@@ -4,11 +4,12 @@ using System.Text;
 namespace CniBox.Spec.Json;
 
 /// <summary>
-/// Writes JSON byte-for-byte as Go's encoding/json does (json.Marshal / MarshalIndent with a 4-space indent):
+/// Writes JSON byte-for-byte as Go's encoding/json does (json.Marshal / MarshalIndent with an indent of
+/// <c>indentWidth</c> spaces, 4 as libcni's, 1 as tuning's backup files):
 /// HTML characters and U+2028/U+2029 escaped with lowercase hex, non-ASCII left alone, no trailing newline.
 /// The caller decides the key order, so struct order and sorted maps are both possible.
 /// </summary>
-internal sealed class GoJsonWriter(bool indented)
+internal sealed class GoJsonWriter(bool indented, int indentWidth = 4)
 {
     private readonly StringBuilder _sb = new();
     private readonly Stack<bool> _hasItems = new();
@@ -98,7 +99,7 @@ internal sealed class GoJsonWriter(bool indented)
     private void NewLine(int depth)
     {
         if (!indented) return;
-        _sb.Append('\n').Append(' ', depth * 4);
+        _sb.Append('\n').Append(' ', depth * indentWidth);
     }
 
     /// <summary>Go's string encoding with escapeHTML=true (Go 1.22+: \b and \f get short escapes).</summary>

@@ -49,6 +49,12 @@ public sealed record ContractCase(string Applet, ContractCase.ConfFor Conf, stri
 
     public RollbackCase? Rollback { get; init; }
 
+    /// <summary>
+    /// For a chained plugin: what the plugin before it leaves in the container (its interface), made once per
+    /// test before the "before" snapshot, so the snapshot counts it as given.
+    /// </summary>
+    public Action<TestNetns>? Prepare { get; init; }
+
     public IReadOnlyDictionary<ContractItem, string> NotApplicable { get; init; } = new Dictionary<ContractItem, string>();
 
     /// <summary>True when <paramref name="item"/> is generated (a case without a Rollback says why in NotApplicable).</summary>

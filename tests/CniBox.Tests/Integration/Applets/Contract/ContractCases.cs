@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using CniBox.Spec;
 using CniBox.Tests.Support;
 using static CniBox.Tests.Integration.Applets.Contract.ContractItem;
 
@@ -45,9 +46,21 @@ public static class ContractCases
                 [RollbackWhenTheLastStepOfAddFails] = "ADD only answers from its config: it creates nothing, so nothing can be rolled back",
             },
         },
+        new("tuning", (_, v) => Tuning(v), ["10.199.190.2/24", "fd99:0:190::2/64"])
+        {
+            Prepare = c => c.IpIn("link", "add", "eth0", "type", "veth", "peer", "name", "cbttuct0"),
+            // A MAC set by hand, even back to the old one, is NET_ADDR_SET (3) to the kernel from then on, no longer
+            // NET_ADDR_RANDOM (1); Go's DEL leaves the same.
+            Leaves = Patterns(@"^container: sysctl /sys/class/net/eth0/addr_assign_type:[13]$"),
+            // MAC, promisc and the sysctl are set when the MTU (after them in Go's order) is refused.
+            Rollback = new((_, v) => Tuning(v, ",\"mtu\":70000"), (_, _) => { }, 999, "failed to set MTU of \"eth0\" to 70000: "),
+        },
     ];
 
     public const string BridgeName = "cbtcontract0";
+
+    /// <summary>tuning's backups: not under the harness' dataDir, whose files the IPAM items count as released.</summary>
+    private static readonly string TuningDataDir = Path.Combine(Path.GetTempPath(), "cbt-tuning-contract");
 
     /// <summary>Go's bridge DEL leaves the bridge, its gateway addresses and their routes.</summary>
     private static string[] BridgeLeftovers =>
@@ -72,6 +85,20 @@ public static class ContractCases
 
     private static string Ptp(NetHarness net, string version, string extra = "") =>
         NetHarness.Conf("ptp", version, net.HostLocal("10.199.211.0/24 fd99:0:211::/64"), extra);
+
+    /// <summary>Every attribute tuning sets, the container's address left by a plugin before it (hand-made here).</summary>
+    private static string Tuning(string version, string extra = "") =>
+        NetHarness.Conf("tuning", version, "",
+            $",\"dataDir\":\"{TuningDataDir}\",\"sysctl\":{{\"net.ipv4.conf.IFNAME.arp_notify\":\"1\"}},\"mac\":\"00:00:00:19:00:02\"," +
+            $"\"mtu\":1400,\"promisc\":true,\"allmulti\":true,\"txQLen\":500{extra},\"prevResult\":{TuningPrevResult(version)}");
+
+    private static string TuningPrevResult(string version) => CniVersion.AtLeast(version, "0.3.0")
+        ? $"{{\"cniVersion\":\"{version}\",\"interfaces\":[{{\"name\":\"eth0\",\"sandbox\":\"/var/run/netns/contract\"}}],\"ips\":[" +
+            $"{{{IpVersion(version, "4")}\"address\":\"10.199.190.2/24\",\"interface\":0}},{{{IpVersion(version, "6")}\"address\":\"fd99:0:190::2/64\",\"interface\":0}}]}}"
+        : $"{{\"cniVersion\":\"{version}\",\"ip4\":{{\"ip\":\"10.199.190.2/24\"}},\"ip6\":{{\"ip\":\"fd99:0:190::2/64\"}}}}";
+
+    private static string IpVersion(string version, string family) =>
+        CniVersion.AtLeast(version, "1.0.0") ? "" : $"\"version\":\"{family}\",";
 
     /// <summary>An IPAM plugin gets its parent plugin's whole config; bridge's here.</summary>
     private static string IpamConf(NetHarness net, string version, string ipam) => NetHarness.Conf("bridge", version, ipam);

@@ -46,7 +46,7 @@ public sealed class PluginContractTests
     [TestCaseSource(nameof(For), new object[] { ContractItem.AddCheckDelDelAgain })]
     public void AddCheckDelDelAgain(ContractCase c)
     {
-        var conf = c.Conf(_net, ContractCase.Current);
+        var conf = Conf(c, ContractCase.Current);
         var before = State();
         var result = CniAssert.Success(Run(c, "ADD", conf));
         AssertResult(c, result, ContractCase.Current);
@@ -64,7 +64,7 @@ public sealed class PluginContractTests
     [TestCaseSource(nameof(For), new object[] { ContractItem.DelWithEmptyNetns })]
     public void DelWithEmptyNetnsReleasesTheIpam(ContractCase c)
     {
-        var conf = c.Conf(_net, ContractCase.Current);
+        var conf = Conf(c, ContractCase.Current);
         var before = State();
         CniAssert.Success(Run(c, "ADD", conf));
         CniAssert.SilentSuccess(Run(c, "DEL", conf, netns: ""));
@@ -78,7 +78,7 @@ public sealed class PluginContractTests
     [TestCaseSource(nameof(For), new object[] { ContractItem.DelAfterTheNetnsIsGone })]
     public void DelAfterTheNetnsIsGoneLeavesNothing(ContractCase c)
     {
-        var conf = c.Conf(_net, ContractCase.Current);
+        var conf = Conf(c, ContractCase.Current);
         var leaves = c.Leaves.Where(p => !p.ToString().StartsWith("^container: ")).ToList();
         var before = State(withContainer: false);
         CniAssert.Success(Run(c, "ADD", conf));
@@ -102,7 +102,7 @@ public sealed class PluginContractTests
     [TestCaseSource(nameof(For), new object[] { ContractItem.Version })]
     public void VersionListsEverySupportedVersion(ContractCase c)
     {
-        var result = PluginProcess.Run(Binaries.Applet(c.Applet), new() { ["CNI_COMMAND"] = "VERSION" }, c.Conf(_net, ContractCase.Current));
+        var result = PluginProcess.Run(Binaries.Applet(c.Applet), new() { ["CNI_COMMAND"] = "VERSION" }, Conf(c, ContractCase.Current));
         var json = CniAssert.Success(result);
         Assert.That(result.Stderr, Is.Empty);
         Assert.That(json.GetProperty("cniVersion").GetString(), Is.EqualTo(ContractCase.Current));
@@ -112,7 +112,7 @@ public sealed class PluginContractTests
     [TestCaseSource(nameof(For), new object[] { ContractItem.MalformedJson })]
     public void MalformedJsonIsCode6AndCreatesNothing(ContractCase c)
     {
-        var conf = c.Conf(_net, ContractCase.Current);
+        var conf = Conf(c, ContractCase.Current);
         var before = State();
         foreach (var bad in new[] { "{not json", conf[..(conf.Length / 2)], "" })
             foreach (var verb in new[] { "ADD", "DEL" })
@@ -123,7 +123,7 @@ public sealed class PluginContractTests
     [TestCaseSource(nameof(For), new object[] { ContractItem.MissingEnv })]
     public void MissingEnvIsCode4WithGosMessage(ContractCase c)
     {
-        var conf = c.Conf(_net, ContractCase.Current);
+        var conf = Conf(c, ContractCase.Current);
         var before = State();
         foreach (var name in RequiredForAdd)
         {
@@ -143,7 +143,7 @@ public sealed class PluginContractTests
     [TestCaseSource(nameof(EachVersion))]
     public void EveryVersion(ContractCase c, string version)
     {
-        var conf = c.Conf(_net, version);
+        var conf = Conf(c, version);
         var before = State();
         var result = CniAssert.Success(Run(c, "ADD", conf));
         AssertResult(c, result, version);
@@ -158,7 +158,7 @@ public sealed class PluginContractTests
     public void RollbackWhenTheLastStepOfAddFails(ContractCase c)
     {
         var rollback = c.Rollback!;
-        var conf = rollback.Conf(_net, ContractCase.Current);
+        var conf = Conf(c, ContractCase.Current, rollback.Conf);
         rollback.Break(_net, conf);
         var before = State();
         Assert.That(CniAssert.Error(Run(c, "ADD", conf), rollback.Code), Does.StartWith(rollback.MessageStart));
@@ -179,6 +179,13 @@ public sealed class PluginContractTests
         var parsed = CniResult.Parse(Encoding.UTF8.GetBytes(result.GetRawText()));
         Assert.That(parsed.CniVersion, Is.EqualTo(version));
         Assert.That(parsed.Ips.Select(ip => ip.Address), Is.EquivalentTo(c.Addresses), result.GetRawText());
+    }
+
+    /// <summary>The case's config; first, what a chained plugin needs from the plugin before it (<see cref="ContractCase.Prepare"/>).</summary>
+    private string Conf(ContractCase c, string version, ContractCase.ConfFor? conf = null)
+    {
+        c.Prepare?.Invoke(_container);
+        return (conf ?? c.Conf)(_net, version);
     }
 
     private List<string> State(bool withContainer = true) => ContractState.Take(_net, withContainer ? _container : null, _cid);

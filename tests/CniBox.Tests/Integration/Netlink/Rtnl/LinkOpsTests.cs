@@ -182,6 +182,23 @@ public sealed class LinkOpsTests
     }
 
     [Test]
+    public void AllmultiAndRawAddressSettersChangeTheLink()
+    {
+        using var test = new TestNetns("nl");
+        test.IpIn("link", "add", "v0", "type", "veth", "peer", "name", "v1");
+        using RtnlHandle rtnl = Open(test);
+        int v0 = rtnl.GetLink("v0")!.Index;
+
+        rtnl.SetLinkAllmulti(v0, true);
+        rtnl.SetLinkAddress(v0, [0x02, 0, 0, 0, 0, 0x43]);
+        LinkInfo link = rtnl.GetLink(v0)!;
+        Assert.That((link.IsAllMulti, link.Mac), Is.EqualTo((true, "02:00:00:00:00:43")));
+        Assert.That(test.IpIn("link", "show", "v0"), Does.Contain("ALLMULTI"));
+        rtnl.SetLinkAllmulti(v0, false);
+        Assert.That(rtnl.GetLink(v0)!.IsAllMulti, Is.False);
+    }
+
+    [Test]
     public void MacvlanAndIfbAreCreatedAndDeletedByIndexAndByName()
     {
         using var test = new TestNetns("nl");

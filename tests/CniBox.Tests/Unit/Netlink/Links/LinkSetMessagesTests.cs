@@ -123,6 +123,29 @@ public sealed class LinkSetMessagesTests
     }
 
     [Test]
+    public void SetFlagsAllmultiOnMatchesIpLinkSetAllmulticastOn()
+    {
+        // ip link set dev v0 allmulticast on
+        byte[] golden =
+        [
+            0x20, 0x00, 0x00, 0x00, 0x10, 0x00, 0x05, 0x00,                 // len 32, RTM_NEWLINK, REQUEST | ACK
+            0x07, 0x99, 0x0e, 0x6b, 0x00, 0x00, 0x00, 0x00,                 // seq 1796118791, pid 0
+            0x00, 0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00,                 // ifinfomsg: family 0, type 0, index 3
+            0x00, 0x02, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00,                 // ifi_flags 0x200 (ALLMULTI), ifi_change 0x200
+        ];
+        byte[] built = GoldenRequest.Of((ref w) => LinkMessages.SetFlags(ref w, 1796118791, 3, InterfaceFlags.AllMulti, InterfaceFlags.AllMulti));
+        Assert.That(built, Is.EqualTo(golden));
+    }
+
+    [Test]
+    public void SetAddressSendsTheRawBytesAsSetMacDoes()
+    {
+        byte[] fromText = GoldenRequest.Of((ref w) => LinkMessages.SetMac(ref w, 7, 3, "02:00:00:00:00:03"));
+        byte[] fromBytes = GoldenRequest.Of((ref w) => LinkMessages.SetAddress(ref w, 7, 3, [2, 0, 0, 0, 0, 3]));
+        Assert.That(fromBytes, Is.EqualTo(fromText));
+    }
+
+    [Test]
     public void SetTxQueueLenMatchesIpLinkSetTxqueuelen()
     {
         // ip link set dev v0 txqueuelen 500
