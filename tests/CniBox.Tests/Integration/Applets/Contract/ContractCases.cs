@@ -60,7 +60,7 @@ public static class ContractCases
     public const string BridgeName = "cbtcontract0";
 
     /// <summary>tuning's backups: not under the harness' dataDir, whose files the IPAM items count as released.</summary>
-    private static readonly string TuningDataDir = Path.Combine(Path.GetTempPath(), "cbt-tuning-contract");
+    public static readonly string TuningDataDir = Path.Combine(Path.GetTempPath(), "cbt-tuning-contract");
 
     /// <summary>Go's bridge DEL leaves the bridge, its gateway addresses and their routes.</summary>
     private static string[] BridgeLeftovers =>

@@ -34,6 +34,12 @@ public sealed class PluginContractTests
     [TearDown]
     public void Destroy() => _net.Dispose();
 
+    [OneTimeTearDown]
+    public void RemoveSharedDataDirs()
+    {
+        if (Directory.Exists(ContractCases.TuningDataDir)) Directory.Delete(ContractCases.TuningDataDir, true);
+    }
+
     public static IEnumerable<TestCaseData> For(ContractItem item) =>
         ContractCases.All.Where(c => c.Applies(item)).Select(c => new TestCaseData(c).SetArgDisplayNames(c.Applet));
 
