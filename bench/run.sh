@@ -3,7 +3,7 @@
 # Every row is measured in the same run for both, alternating execs (bench/spawn-timer.c: posix_spawn +
 # wait4, no shell in the timed path). Prints one markdown table: median, min-max, ratio, `ip` floor, peak RSS.
 # Usage: bench/run.sh [RUNS] [SECTION]
-#   RUNS default 30; SECTION: all (default), loopback, host-local, bridge, ptp, ipmasq, cnitool, tuning
+#   RUNS default 30; SECTION: all (default), loopback, host-local, bridge, ptp, ipmasq, cnitool, tuning, portmap
 #   BENCH_BASELINE=DIR: time DIR's plugins in place of /usr/lib/cni (A/B of two cnibox builds)
 #   CNIBOX_BIN=FILE: the cnibox binary to time (default out/cnibox)
 set -euo pipefail
@@ -17,7 +17,7 @@ cnibox=${CNIBOX_BIN:-out/cnibox}
 work=$(mktemp -d /tmp/cnibox-bench.XXXXXX)
 ns="cbt-bench-$$" node="cbt-bench-node-$$" cont="cbt-bench-c-$$"
 cleanup() {
-  for n in "$ns" "$node" "$cont"; do ip netns del "$n" 2>/dev/null || true; done
+  for n in "$ns" "$node" "$cont" "cbt-bench-pmo-$$" "cbt-bench-pmg-$$"; do ip netns del "$n" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -103,7 +103,7 @@ printf "| %-26s | %6.1f                | %6.1f                | %5.2f |         
 fi
 
 # Everything that touches links, addresses, routes or netfilter runs inside a throwaway host-like node netns.
-if want bridge || want ptp || want ipmasq || want cnitool || want tuning; then
+if want bridge || want ptp || want ipmasq || want cnitool || want tuning || want portmap; then
   ip netns add "$node"; ip netns add "$cont"
   ip -n "$node" link set lo up
   export CNI_NETNS=/var/run/netns/$cont CNI_IFNAME=eth0
@@ -111,6 +111,8 @@ if want bridge || want ptp || want ipmasq || want cnitool || want tuning; then
   source bench/l3.sh
   # shellcheck source=bench/tuning.sh
   source bench/tuning.sh
+  # shellcheck source=bench/portmap.sh
+  source bench/portmap.sh
 fi
 
 size=$(stat -c %s "$cnibox")

@@ -5,12 +5,16 @@
  * Leading NAME=VALUE words are environment assignments for that command only (like env(1), but without an
  * extra exec in the timed path). "+++" chains steps run one after the other as one timed command (wall time
  * summed, peak RSS the largest, exit status the first non-zero), e.g. two `ip -batch` processes.
+ * A leading @netns=PATH word (first step only) runs that command, and its PREPARE, inside the network namespace
+ * PATH: the timer enters it with setns before the untimed PREPARE and leaves it after the timed run, so two
+ * implementations can each work on a node of their own with no extra process in the timed path.
  * PREPARE_CMD ("" for none) runs through /bin/sh before every timed run and is not timed; it sees the
  * assignments of the command it prepares (of its first step) and BENCH_I=<command index>, so it can, e.g.,
  * run an untimed ADD with the same implementation: "$CNI_PATH/bridge".
  * Prints one line per run: "<command index> <wall microseconds> <peak RSS KiB> <exit status>". */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <sched.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +33,7 @@ struct step {
   char **argv;  /* NULL-terminated, argv[0] is the path */
   char **envp;  /* environ with this step's assignments applied */
   char **assign; int nassign;
+  int netns;    /* fd of the @netns=PATH namespace, -1 for none */
 };
 
 static double now_us(void) {
@@ -72,6 +77,11 @@ int main(int argc, char **argv) {
     if (!end && !next_cmd && !next_step) continue;
     argv[i] = NULL;
     struct step *s = &steps[ncmds - 1][nsteps[ncmds - 1]++];
+    s->netns = -1;
+    if (*start && strncmp(*start, "@netns=", 7) == 0) {
+      if ((s->netns = open(*start + 7, O_RDONLY | O_CLOEXEC)) < 0) { perror(*start + 7); return 2; }
+      start++;
+    }
     s->assign = start;
     while (*start && is_assignment(*start)) { start++; s->nassign++; }
     if (!*start) { fprintf(stderr, "spawn-timer: empty command\n"); return 2; }
@@ -82,8 +92,12 @@ int main(int argc, char **argv) {
     if (next_step && nsteps[ncmds - 1] == MAX_STEPS) { fprintf(stderr, "spawn-timer: too many steps\n"); return 2; }
   }
   char index[16];
+  int home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+  if (home < 0) { perror("/proc/thread-self/ns/net"); return 2; }
   for (int r = 0; r < runs; r++) {
     for (int c = 0; c < ncmds; c++) {
+      int netns = steps[c][0].netns;
+      if (netns >= 0 && setns(netns, CLONE_NEWNET) != 0) { perror("setns"); return 1; }
       if (prepare[0]) {
         snprintf(index, sizeof index, "%d", c);
         pid_t pid;
@@ -120,6 +134,7 @@ int main(int argc, char **argv) {
         int st = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
         if (!code) code = st;
       }
+      if (netns >= 0 && setns(home, CLONE_NEWNET) != 0) { perror("setns back"); return 1; }
       printf("%d %.0f %ld %d\n", c, total, rss, code);
       fflush(stdout);
     }
