@@ -184,3 +184,31 @@ public sealed record NatExpr(uint Type, NftFamily Family, uint AddrRegister = NF
         }
     }
 }
+
+/// <summary>
+/// <c>fib daddr|saddr type =&gt; reg DREG</c>: the routing table's address type (RTN_LOCAL, ...) of the packet's
+/// destination or source, as nft 1.0 writes it (flags, result, dreg).
+/// </summary>
+public sealed record FibExpr(uint Flags, uint Result = NFT_FIB_RESULT_ADDRTYPE, uint DestRegister = NFT_REG_1) : NftExpr
+{
+    public override string Name => "fib";
+
+    protected override void WriteData(ref NetlinkWriter w)
+    {
+        w.PutU32BigEndian(NFTA_FIB_FLAGS, Flags);
+        w.PutU32BigEndian(NFTA_FIB_RESULT, Result);
+        w.PutU32BigEndian(NFTA_FIB_DREG, DestRegister);
+    }
+}
+
+/// <summary><c>ct load KEY =&gt; reg DREG</c> (status, ...), key before register as nft writes it.</summary>
+public sealed record CtExpr(uint Key, uint DestRegister = NFT_REG_1) : NftExpr
+{
+    public override string Name => "ct";
+
+    protected override void WriteData(ref NetlinkWriter w)
+    {
+        w.PutU32BigEndian(NFTA_CT_KEY, Key);
+        w.PutU32BigEndian(NFTA_CT_DREG, DestRegister);
+    }
+}
