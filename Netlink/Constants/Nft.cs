@@ -81,6 +81,10 @@ public static class Nft
     public const ushort NFTA_BITWISE_LEN = 3;
     public const ushort NFTA_BITWISE_MASK = 4;
     public const ushort NFTA_BITWISE_XOR = 5;
+    public const ushort NFTA_BITWISE_OP = 6;
+
+    /// <summary>enum nft_bitwise_ops: NFT_BITWISE_BOOL, the mask-and-xor form.</summary>
+    public const uint NFT_BITWISE_BOOL = 0;
 
     public const ushort NFTA_LOOKUP_SET = 1;
     public const ushort NFTA_LOOKUP_SREG = 2;

@@ -77,8 +77,12 @@ public sealed record CmpExpr(uint Op, byte[] Data, uint SourceRegister = NFT_REG
     public override int GetHashCode() => HashCode.Combine(Op, SourceRegister, Data.Length);
 }
 
-/// <summary><c>bitwise reg DREG = (reg SREG &amp; MASK) ^ XOR</c>: nft's way to match a prefix that is not byte aligned.</summary>
-public sealed record BitwiseExpr(byte[] Mask, byte[] Xor, uint SourceRegister = NFT_REG_1, uint DestRegister = NFT_REG_1) : NftExpr
+/// <summary>
+/// <c>bitwise reg DREG = (reg SREG &amp; MASK) ^ XOR</c>: nft's way to match a prefix that is not byte aligned.
+/// <see cref="Op"/> is sent only when set: nft writes NFT_BITWISE_BOOL for an explicit <c>&amp;</c> in the rule text
+/// (<c>ct status &amp; dnat == 0</c>) and nothing for an implicit mask (prefixes, <c>ct status dnat</c>).
+/// </summary>
+public sealed record BitwiseExpr(byte[] Mask, byte[] Xor, uint SourceRegister = NFT_REG_1, uint DestRegister = NFT_REG_1, uint? Op = null) : NftExpr
 {
     public override string Name => "bitwise";
 
@@ -86,13 +90,15 @@ public sealed record BitwiseExpr(byte[] Mask, byte[] Xor, uint SourceRegister = 
     {
         w.PutU32BigEndian(NFTA_BITWISE_SREG, SourceRegister);
         w.PutU32BigEndian(NFTA_BITWISE_DREG, DestRegister);
+        if (Op is { } op)
+            w.PutU32BigEndian(NFTA_BITWISE_OP, op);
         w.PutU32BigEndian(NFTA_BITWISE_LEN, (uint)Mask.Length);
         PutValue(ref w, NFTA_BITWISE_MASK, Mask);
         PutValue(ref w, NFTA_BITWISE_XOR, Xor);
     }
 
     public bool Equals(BitwiseExpr? other) =>
-        other is not null && SourceRegister == other.SourceRegister && DestRegister == other.DestRegister
+        other is not null && SourceRegister == other.SourceRegister && DestRegister == other.DestRegister && Op == other.Op
         && Mask.AsSpan().SequenceEqual(other.Mask) && Xor.AsSpan().SequenceEqual(other.Xor);
 
     public override int GetHashCode() => HashCode.Combine(SourceRegister, DestRegister, Mask.Length);

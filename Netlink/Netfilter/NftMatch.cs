@@ -82,7 +82,7 @@ public static class NftMatch
     public static NftExpr[] NotDnatted() =>
     [
         new CtExpr(NFT_CT_STATUS),
-        new BitwiseExpr(BitConverter.GetBytes(IPS_DST_NAT), new byte[4]),
+        new BitwiseExpr(BitConverter.GetBytes(IPS_DST_NAT), new byte[4], Op: NFT_BITWISE_BOOL),
         new CmpExpr(NFT_CMP_EQ, new byte[4]),
     ];
 
