@@ -30,9 +30,11 @@ public sealed class PortmapNode : IDisposable
     public TestNetns Outside { get; }
     public string Network { get; }
 
+    /// <summary>Podman's bridge: hairpinMode on, which a container reaching its own host port needs when
+    /// br_netfilter is loaded (the DNAT'd packet is then bridged back out of the port it came in on).</summary>
     public string BridgeConf() =>
         NetHarness.Conf("bridge", "1.0.0", H.HostLocal("10.199.101.0/24 fd99:0:101::/64", "[{\"dst\":\"0.0.0.0/0\"},{\"dst\":\"::/0\"}]"),
-            ",\"bridge\":\"cbtpm0\",\"isGateway\":true", Network);
+            ",\"bridge\":\"cbtpm0\",\"isGateway\":true,\"hairpinMode\":true", Network);
 
     /// <summary>A container on the bridge; its bridge result is kept for portmap's prevResult.</summary>
     public TestNetns Container(string id)

@@ -9,7 +9,9 @@ namespace CniBox.Tests.Integration.Applets.Portmap;
 /// hostIP-bound mapping only on that address. Each server answers with its container's name.
 /// </summary>
 [Category("root")]
-public class PortmapTrafficTests
+[TestFixture(true)]
+[TestFixture(false)]
+public class PortmapTrafficTests(bool brNetfilter)
 {
     private PortmapNode _n = null!;
     private TestNetns _c1 = null!, _c2 = null!;
@@ -26,6 +28,7 @@ public class PortmapTrafficTests
     {
         Binaries.RequirePublished();
         _n = new PortmapNode();
+        if (!brNetfilter) WithoutBrNetfilter(_n.Node);
         _c1 = _n.Container("cbt-pm-c1");
         _c2 = _n.Container("cbt-pm-c2");
         _s1 = new EchoServer(_c1, "c1", 8080);
@@ -33,6 +36,10 @@ public class PortmapTrafficTests
         CniAssert.Success(_n.Portmap("ADD", "cbt-pm-c1", _n.PortmapConf("cbt-pm-c1", Mappings1)));
         CniAssert.Success(_n.Portmap("ADD", "cbt-pm-c2", _n.PortmapConf("cbt-pm-c2", Mappings2)));
     }
+
+    /// <summary>br_netfilter's hooks off in the node (per netns): bridged frames no longer pass the ip/ip6 hooks.</summary>
+    private static void WithoutBrNetfilter(TestNetns node) =>
+        NsTraffic.Exec(node, "sysctl", "-qw", "net.bridge.bridge-nf-call-iptables=0", "net.bridge.bridge-nf-call-ip6tables=0");
 
     [TearDown]
     public void Destroy()
@@ -71,6 +78,22 @@ public class PortmapTrafficTests
         Assert.That(PortTraffic.AskUntilAnswered(_c2, BridgeV4, 18080), Is.EqualTo("c1"), "neighbour via the gateway address");
         Assert.That(PortTraffic.AskUntilAnswered(_c1, NodeV4, 18053, udp: true), Is.EqualTo("c1"), "own port, udp");
     });
+
+    /// <summary>
+    /// Upstream's nft layout masquerades only the container's own IP; the neighbour then relies on br_netfilter to
+    /// see the bridged reply. Without it, only our subnet masquerade of DNAT'd flows makes the neighbour work.
+    /// </summary>
+    [Test]
+    public void TheNeighboursHairpinNeedsOurSubnetMasqueradeWithoutBrNetfilter()
+    {
+        WithoutBrNetfilter(_n.Node);
+        Assert.That(PortTraffic.AskUntilAnswered(_c2, NodeV4, 18080), Is.EqualTo("c1"));
+        var listing = NsTraffic.Exec(_n.Node, "nft", "-a", "list", "chain", "ip", "cni_hostport", "masquerading");
+        foreach (var line in listing.Split('\n').Where(l => l.Contains("ct status dnat")))
+            NsTraffic.Exec(_n.Node, "nft", "delete", "rule", "ip", "cni_hostport", "masquerading", "handle", line.Split("handle ")[1].Trim());
+        NsTraffic.FlushConntrack(_n.Node);
+        Assert.That(PortTraffic.Ask(_c2, NodeV4, 18080), Is.Null, "upstream's layout alone");
+    }
 
     [Test]
     public void AHostIpBoundMappingAnswersOnlyOnThatAddress() => Assert.Multiple(() =>
