@@ -33,10 +33,21 @@ public sealed class PortmapApplet : ChainedPlugin<PortmapConfig>
     {
         if (config.Mappings.Count == 0) return;
         var plan = Plan(call, config, prevResult);
-        Backend(call, config).Add(plan);
-        _registry.Record(call.NetworkName, call.ContainerId);
-        if (plan.ContainerV4 is { } v4 && plan.Snat)
-            EnableLocalnetRouting(v4.Address, call);
+        var backend = Backend(call, config);
+        backend.Add(plan);
+        try
+        {
+            _registry.Record(call.NetworkName, call.ContainerId);
+            if (plan.ContainerV4 is { } v4 && plan.Snat)
+                EnableLocalnetRouting(v4.Address, call);
+        }
+        catch
+        {
+            // Go leaves its rules when route_localnet fails; ADD leaves nothing behind here.
+            backend.Del(plan.Network, plan.ContainerId);
+            _registry.Forget(plan.ContainerId);
+            throw;
+        }
     }
 
     protected override void Del(PluginCall call, PortmapConfig config, CniResult? prevResult)
