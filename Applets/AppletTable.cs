@@ -1,6 +1,7 @@
 using CniBox.Applets.Bridge;
 using CniBox.Applets.CniTool;
 using CniBox.Applets.Loopback;
+using CniBox.Applets.Portmap;
 using CniBox.Applets.Ptp;
 using CniBox.Applets.Tuning;
 using CniBox.Ipam;
@@ -26,6 +27,7 @@ public static class AppletTable
         new("cnitool", AppletKind.Tool, () => new CniToolApplet()),
         Ipam("host-local", () => new HostLocalPlugin()),
         Plugin("loopback", () => new LoopbackApplet()),
+        new("portmap", AppletKind.Meta, () => new PortmapApplet()),
         Plugin("ptp", () => new PtpApplet()),
         Ipam("static", () => new StaticPlugin()),
         new("tuning", AppletKind.Meta, () => new TuningApplet()),

@@ -81,6 +81,10 @@ public static class Nft
     public const ushort NFTA_BITWISE_LEN = 3;
     public const ushort NFTA_BITWISE_MASK = 4;
     public const ushort NFTA_BITWISE_XOR = 5;
+    public const ushort NFTA_BITWISE_OP = 6;
+
+    /// <summary>enum nft_bitwise_ops: NFT_BITWISE_BOOL, the mask-and-xor form.</summary>
+    public const uint NFT_BITWISE_BOOL = 0;
 
     public const ushort NFTA_LOOKUP_SET = 1;
     public const ushort NFTA_LOOKUP_SREG = 2;
@@ -132,6 +136,23 @@ public static class Nft
     // enum nft_nat_types
     public const uint NFT_NAT_SNAT = 0;
     public const uint NFT_NAT_DNAT = 1;
+
+    // enum nft_fib_attributes, nft_fib_result, nft_fib_flags (linux/netfilter/nf_tables.h)
+    public const ushort NFTA_FIB_DREG = 1;
+    public const ushort NFTA_FIB_RESULT = 2;
+    public const ushort NFTA_FIB_FLAGS = 3;
+    public const uint NFT_FIB_RESULT_ADDRTYPE = 3;
+    public const uint NFTA_FIB_F_SADDR = 1;
+    public const uint NFTA_FIB_F_DADDR = 2;
+
+    /// <summary>RTN_LOCAL (linux/rtnetlink.h): what <c>fib daddr type local</c> compares the address type with.</summary>
+    public const uint RTN_LOCAL = 2;
+
+    // enum nft_ct_attributes, nft_ct_keys (linux/netfilter/nf_tables.h), IPS_DST_NAT (nf_conntrack_common.h)
+    public const ushort NFTA_CT_DREG = 1;
+    public const ushort NFTA_CT_KEY = 2;
+    public const uint NFT_CT_STATUS = 2;
+    public const uint IPS_DST_NAT = 0x20;
 
     // linux/netfilter/nf_nat.h
     public const uint NF_NAT_RANGE_MAP_IPS = 1;

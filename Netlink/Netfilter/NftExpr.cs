@@ -77,8 +77,12 @@ public sealed record CmpExpr(uint Op, byte[] Data, uint SourceRegister = NFT_REG
     public override int GetHashCode() => HashCode.Combine(Op, SourceRegister, Data.Length);
 }
 
-/// <summary><c>bitwise reg DREG = (reg SREG &amp; MASK) ^ XOR</c>: nft's way to match a prefix that is not byte aligned.</summary>
-public sealed record BitwiseExpr(byte[] Mask, byte[] Xor, uint SourceRegister = NFT_REG_1, uint DestRegister = NFT_REG_1) : NftExpr
+/// <summary>
+/// <c>bitwise reg DREG = (reg SREG &amp; MASK) ^ XOR</c>: nft's way to match a prefix that is not byte aligned.
+/// <see cref="Op"/> is sent only when set: nft writes NFT_BITWISE_BOOL for an explicit <c>&amp;</c> in the rule text
+/// (<c>ct status &amp; dnat == 0</c>) and nothing for an implicit mask (prefixes, <c>ct status dnat</c>).
+/// </summary>
+public sealed record BitwiseExpr(byte[] Mask, byte[] Xor, uint SourceRegister = NFT_REG_1, uint DestRegister = NFT_REG_1, uint? Op = null) : NftExpr
 {
     public override string Name => "bitwise";
 
@@ -86,13 +90,15 @@ public sealed record BitwiseExpr(byte[] Mask, byte[] Xor, uint SourceRegister = 
     {
         w.PutU32BigEndian(NFTA_BITWISE_SREG, SourceRegister);
         w.PutU32BigEndian(NFTA_BITWISE_DREG, DestRegister);
+        if (Op is { } op)
+            w.PutU32BigEndian(NFTA_BITWISE_OP, op);
         w.PutU32BigEndian(NFTA_BITWISE_LEN, (uint)Mask.Length);
         PutValue(ref w, NFTA_BITWISE_MASK, Mask);
         PutValue(ref w, NFTA_BITWISE_XOR, Xor);
     }
 
     public bool Equals(BitwiseExpr? other) =>
-        other is not null && SourceRegister == other.SourceRegister && DestRegister == other.DestRegister
+        other is not null && SourceRegister == other.SourceRegister && DestRegister == other.DestRegister && Op == other.Op
         && Mask.AsSpan().SequenceEqual(other.Mask) && Xor.AsSpan().SequenceEqual(other.Xor);
 
     public override int GetHashCode() => HashCode.Combine(SourceRegister, DestRegister, Mask.Length);
@@ -182,5 +188,33 @@ public sealed record NatExpr(uint Type, NftFamily Family, uint AddrRegister = NF
             w.PutU32BigEndian(NFTA_NAT_REG_PROTO_MIN, ProtoRegister);
             w.PutU32BigEndian(NFTA_NAT_FLAGS, NF_NAT_RANGE_PROTO_SPECIFIED);
         }
+    }
+}
+
+/// <summary>
+/// <c>fib daddr|saddr type =&gt; reg DREG</c>: the routing table's address type (RTN_LOCAL, ...) of the packet's
+/// destination or source, as nft 1.0 writes it (flags, result, dreg).
+/// </summary>
+public sealed record FibExpr(uint Flags, uint Result = NFT_FIB_RESULT_ADDRTYPE, uint DestRegister = NFT_REG_1) : NftExpr
+{
+    public override string Name => "fib";
+
+    protected override void WriteData(ref NetlinkWriter w)
+    {
+        w.PutU32BigEndian(NFTA_FIB_FLAGS, Flags);
+        w.PutU32BigEndian(NFTA_FIB_RESULT, Result);
+        w.PutU32BigEndian(NFTA_FIB_DREG, DestRegister);
+    }
+}
+
+/// <summary><c>ct load KEY =&gt; reg DREG</c> (status, ...), key before register as nft writes it.</summary>
+public sealed record CtExpr(uint Key, uint DestRegister = NFT_REG_1) : NftExpr
+{
+    public override string Name => "ct";
+
+    protected override void WriteData(ref NetlinkWriter w)
+    {
+        w.PutU32BigEndian(NFTA_CT_KEY, Key);
+        w.PutU32BigEndian(NFTA_CT_DREG, DestRegister);
     }
 }

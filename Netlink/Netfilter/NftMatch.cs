@@ -60,6 +60,44 @@ public static class NftMatch
     ];
 
     /// <summary>
+    /// <c>ip saddr 0.0.0.0/0</c> / <c>ip6 saddr ::/0</c> as nft writes it: the whole address masked with zeros and
+    /// compared with zero (always true, but it is what nft sends and lists).
+    /// </summary>
+    public static NftExpr[] AnySource(AddressFamily family)
+    {
+        int length = family == AddressFamily.InterNetworkV6 ? 16 : 4;
+        return
+        [
+            new PayloadExpr(NFT_PAYLOAD_NETWORK_HEADER, family == AddressFamily.InterNetworkV6 ? 8u : 12u, (uint)length),
+            new BitwiseExpr(new byte[length], new byte[length]),
+            new CmpExpr(NFT_CMP_EQ, new byte[length]),
+        ];
+    }
+
+    /// <summary><c>fib daddr type local</c>: the destination is one of this host's addresses (iptables' addrtype LOCAL).</summary>
+    public static NftExpr[] DestinationIsLocal() =>
+        [new FibExpr(NFTA_FIB_F_DADDR), new CmpExpr(NFT_CMP_EQ, BitConverter.GetBytes(RTN_LOCAL))];
+
+    /// <summary><c>ct status &amp; dnat == 0</c> (nft lists it <c>ct status ! dnat</c>): the connection was not DNAT'd.</summary>
+    public static NftExpr[] NotDnatted() =>
+    [
+        new CtExpr(NFT_CT_STATUS),
+        new BitwiseExpr(BitConverter.GetBytes(IPS_DST_NAT), new byte[4], Op: NFT_BITWISE_BOOL),
+        new CmpExpr(NFT_CMP_EQ, new byte[4]),
+    ];
+
+    /// <summary><c>ct status dnat</c>: the connection was DNAT'd (reply traffic of a published port included).</summary>
+    public static NftExpr[] Dnatted() =>
+    [
+        new CtExpr(NFT_CT_STATUS),
+        new BitwiseExpr(BitConverter.GetBytes(IPS_DST_NAT), new byte[4]),
+        new CmpExpr(NFT_CMP_NEQ, new byte[4]),
+    ];
+
+    /// <summary><c>tcp|udp|sctp dport N</c> as nft writes it in an ip/ip6 table: <c>meta l4proto</c>, then the port.</summary>
+    public static NftExpr[] ProtocolPort(byte protocol, ushort port) => [.. L4Proto(protocol), .. DestinationPort(port)];
+
+    /// <summary>
     /// A prefix match at <paramref name="offset"/>, as nft encodes it: a byte-aligned prefix loads and compares only
     /// its P/8 bytes; any other loads the whole address, masks it with <c>bitwise</c> and compares the whole masked
     /// network. /0 matches everything and yields no expressions.

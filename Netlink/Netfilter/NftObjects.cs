@@ -26,4 +26,7 @@ public sealed record NftChainInfo(NftFamily Family, string Table, string Name, u
 public sealed record NftRuleInfo(NftFamily Family, string Table, string Chain, ulong Handle, string? Comment, IReadOnlyList<string> Expressions)
 {
     public IReadOnlyList<string> JumpTargets { get; init; } = [];
+
+    /// <summary>The constants of the rule's cmp expressions, in order (addresses, protocol numbers, ports).</summary>
+    public IReadOnlyList<byte[]> Compared { get; init; } = [];
 }

@@ -70,6 +70,7 @@ public static class NftParse
         ulong handle = 0;
         var expressions = new List<string>();
         List<string>? targets = null;
+        List<byte[]>? constants = null;
         foreach (NetlinkAttribute a in m.Attributes(Unsafe.SizeOf<NfGenMsg>()))
         {
             switch (a.Type)
@@ -88,6 +89,8 @@ public static class NftParse
                                 expressions.Add(name = e.GetString());
                             else if (e.Type == NFTA_EXPR_DATA && name == "immediate" && VerdictChain(e) is { } target)
                                 (targets ??= []).Add(target);
+                            else if (e.Type == NFTA_EXPR_DATA && name == "cmp" && CmpData(e) is { } data)
+                                (constants ??= []).Add(data);
                         }
                     }
                     break;
@@ -96,6 +99,7 @@ public static class NftParse
         return table is null || chain is null ? null : new NftRuleInfo(Family(m), table, chain, handle, comment, expressions)
         {
             JumpTargets = targets ?? [],
+            Compared = constants ?? [],
         };
     }
 
@@ -112,6 +116,19 @@ public static class NftParse
                     if (v.Type == NFTA_VERDICT_CHAIN)
                         return v.GetString();
             }
+        }
+        return null;
+    }
+
+    /// <summary>The constant a cmp compares with (NFTA_CMP_DATA / NFTA_DATA_VALUE).</summary>
+    private static byte[]? CmpData(NetlinkAttribute exprData)
+    {
+        foreach (NetlinkAttribute a in exprData.GetNested())
+        {
+            if (a.Type != NFTA_CMP_DATA) continue;
+            foreach (NetlinkAttribute d in a.GetNested())
+                if (d.Type == NFTA_DATA_VALUE)
+                    return d.Payload.ToArray();
         }
         return null;
     }

@@ -38,6 +38,16 @@ public static class RouteMessages
         w.EndMessage();
     }
 
+    /// <summary>As <c>ip route get ADDRESS</c>: the kernel answers with the route it would use (RTM_NEWROUTE, RTA_OIF).</summary>
+    public static void GetTo(ref NetlinkWriter w, uint seq, IPAddress destination)
+    {
+        w.BeginMessage(RTM_GETROUTE, NLM_F_REQUEST, seq);
+        byte[] address = destination.GetAddressBytes();
+        w.WriteStruct(new RtMsg { rtm_family = AddrMessages.ToKernel(destination.AddressFamily), rtm_dst_len = (byte)(address.Length * 8) });
+        w.PutBytes(RTA_DST, address);
+        w.EndMessage();
+    }
+
     /// <summary>Parses an RTM_NEWROUTE message into a fully specified route; null for other types and families.</summary>
     public static RouteSpec? Parse(in NetlinkMessage message)
     {

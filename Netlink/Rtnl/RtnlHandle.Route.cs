@@ -1,6 +1,8 @@
+using System.Net;
 using System.Net.Sockets;
 using CniBox.Netlink.Codec;
 using CniBox.Netlink.Routes;
+using CniBox.Netlink.Socket;
 
 namespace CniBox.Netlink.Rtnl;
 
@@ -17,6 +19,19 @@ public sealed partial class RtnlHandle
     /// <summary><c>ip route del ...</c>; a missing route throws ESRCH (IsNotFound).</summary>
     public void DeleteRoute(RouteSpec route) =>
         Execute($"RTM_DELROUTE {route}", (ref NetlinkWriter w, uint seq) => RouteMessages.Delete(ref w, seq, route));
+
+    /// <summary><c>ip route get ADDRESS</c>: the route the kernel would take there; null when it has none (ENETUNREACH).</summary>
+    public RouteSpec? GetRouteTo(IPAddress destination)
+    {
+        try
+        {
+            return Get($"RTM_GETROUTE to {destination}", (ref NetlinkWriter w, uint seq) => RouteMessages.GetTo(ref w, seq, destination), RouteMessages.Parse);
+        }
+        catch (NetlinkException e) when (e.Errno is 101 or 113)
+        {
+            return null;
+        }
+    }
 
     /// <summary>
     /// <c>ip [-4|-6] route show table N</c>, or <c>table all</c> when <paramref name="table"/> is null (local and

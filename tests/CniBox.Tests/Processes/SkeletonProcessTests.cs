@@ -15,7 +15,7 @@ public class SkeletonProcessTests
         PluginProcess.Run(Loopback, env, stdin);
 
     /// <summary>Every CNI plugin applet (IPAM included); cnitool is a tool with a command line, not a plugin.</summary>
-    private static readonly string[] PluginApplets = ["bridge", "host-local", "loopback", "ptp", "static", "tuning"];
+    private static readonly string[] PluginApplets = ["bridge", "host-local", "loopback", "portmap", "ptp", "static", "tuning"];
 
     [Test]
     public void InstallLinksEveryPluginAndCnitool()

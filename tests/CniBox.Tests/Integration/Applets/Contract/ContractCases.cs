@@ -19,6 +19,12 @@ public static class ContractCases
             Leaves = Patterns([.. Forwarding, .. BridgeLeftovers]),
             Rollback = new((net, v) => Bridge(net, v, ",\"ipMasq\":true"), RefuseMasquerade, 999, "failed to set up IP masquerade: "),
         },
+        new("portmap", (_, v) => Portmap(v), ["10.199.214.2/24", "fd99:0:214::2/64"])
+        {
+            // The table and its chains stay, as with upstream's nft backend; every rule of the container goes.
+            Leaves = Patterns(@"^node: nft .*cni_hostport"),
+            Rollback = new((_, v) => Portmap(v), RefusePortmapMasquerading, 999, "unable to set up nftables rules for port mappings: "),
+        },
         new("ptp", (net, v) => Ptp(net, v), ["10.199.211.2/24", "fd99:0:211::2/64"])
         {
             Leaves = Patterns(Forwarding),
@@ -106,6 +112,23 @@ public static class ContractCases
     private const string StaticIpam =
         "{\"type\":\"static\",\"addresses\":[{\"address\":\"10.199.213.5/24\",\"gateway\":\"10.199.213.1\"}," +
         "{\"address\":\"fd99:0:213::5/64\",\"gateway\":\"fd99:0:213::1\"}]}";
+
+    /// <summary>portmap after bridge, as podman writes it: prevResult in the config's version, one TCP and one UDP port.</summary>
+    private static string Portmap(string version)
+    {
+        var prev = string.CompareOrdinal(version, "0.3.0") < 0
+            ? $"{{\"cniVersion\":\"{version}\",\"ip4\":{{\"ip\":\"10.199.214.2/24\"}},\"ip6\":{{\"ip\":\"fd99:0:214::2/64\"}}}}"
+            : $"{{\"cniVersion\":\"{version}\",\"interfaces\":[{{\"name\":\"eth0\",\"sandbox\":\"/var/run/netns/x\"}}]," +
+              $"\"ips\":[{{{(version.StartsWith("0.3") ? "\"version\":\"4\"," : "")}\"address\":\"10.199.214.2/24\",\"interface\":0}}," +
+              $"{{{(version.StartsWith("0.3") ? "\"version\":\"6\"," : "")}\"address\":\"fd99:0:214::2/64\",\"interface\":0}}]}}";
+        return NetHarness.Conf("portmap", version, "", ",\"runtimeConfig\":{\"portMappings\":[{\"hostPort\":18080,\"containerPort\":80," +
+            "\"protocol\":\"tcp\"},{\"HostPort\":18053,\"ContainerPort\":53,\"Protocol\":\"udp\",\"HostIP\":\"\"}]},\"prevResult\":" + prev);
+    }
+
+    /// <summary>A masquerading chain of another type in the v4 table: the first batch fails at its last chain, atomically.</summary>
+    private static void RefusePortmapMasquerading(NetHarness net, string conf) =>
+        NftTestNetns.Run("ip", ["netns", "exec", net.Host.Name, "nft",
+            "add table ip cni_hostport; add chain ip cni_hostport masquerading { type filter hook input priority 0; }"]);
 
     /// <summary>A postrouting chain of another type: nf_tables refuses the masquerade's own (EOPNOTSUPP).</summary>
     private static void RefuseMasquerade(NetHarness net, string conf) =>

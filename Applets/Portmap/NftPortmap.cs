@@ -1,0 +1,123 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using CniBox.Applets.Common;
+using CniBox.Netlink.Netfilter;
+using CniBox.Spec;
+using CniBox.Spec.Addressing;
+using Serilog;
+using static CniBox.Applets.Portmap.NftPortmapLayout;
+
+namespace CniBox.Applets.Portmap;
+
+/// <summary>
+/// The nftables backend over netlink (no nft process): upstream 1.9's layout (<see cref="NftPortmapLayout"/>), one
+/// batch per family per operation, rules found by their comment, the container ID, so DEL needs no mappings.
+/// </summary>
+public sealed class NftPortmap(ILogger log) : IPortmapBackend
+{
+    public string Name => PortmapConfig.Nftables;
+
+    public void Add(PortmapPlan plan)
+    {
+        // Both families' conditions are parsed before anything is written.
+        var v4 = plan.ContainerV4 is { } a ? (a, NftConditions.Parse(plan.ConditionsV4, AddressFamily.InterNetwork, "conditionsV4")) : default;
+        var v6 = plan.ContainerV6 is { } b ? (b, NftConditions.Parse(plan.ConditionsV6, AddressFamily.InterNetworkV6, "conditionsV6")) : default;
+        try
+        {
+            NetfilterCall.Run("unable to set up nftables rules for port mappings", nft =>
+            {
+                foreach (var (container, conditions) in new[] { v4, v6 })
+                {
+                    if (conditions is null) continue;
+                    WarnAboutTakenPorts(nft, plan, !container.Address.IsV4);
+                    nft.Commit(Build(plan, container, conditions));
+                }
+            });
+        }
+        catch
+        {
+            Del(plan.Network, plan.ContainerId);
+            throw;
+        }
+    }
+
+    public void Del(string network, string containerId) =>
+        NetfilterCall.Run("error deleting nftables rules", nft => DeleteWhere(nft, c => c == containerId));
+
+    public void Gc(IReadOnlySet<string> validContainerIds) =>
+        NetfilterCall.Run("error deleting nftables rules", nft => DeleteWhere(nft, c => !validContainerIds.Contains(c)));
+
+    public void Check(PortmapPlan plan) => NetfilterCall.Run("could not list nftables rules", nft =>
+    {
+        foreach (var container in new[] { plan.ContainerV4, plan.ContainerV6 })
+        {
+            if (container is not { } c) continue;
+            var v6 = !c.Address.IsV4;
+            var (hostPorts, masquerading) = Expected(plan, v6);
+            Require(nft, v6, HostPorts, plan.ContainerId, hostPorts);
+            Require(nft, v6, Masquerading, plan.ContainerId, masquerading);
+        }
+    });
+
+    /// <summary>The rules of both families whose comment matches, deleted in one batch per family; none is fine.</summary>
+    private static void DeleteWhere(NftHandle nft, Func<string, bool> match)
+    {
+        foreach (var f in new[] { NftFamily.Ip, NftFamily.Ip6 })
+        {
+            var batch = new NftBatch();
+            foreach (var chain in ContainerChains)
+                foreach (var rule in nft.ListRules(f, Table, chain))
+                    if (rule.Comment is { } comment && match(comment))
+                        batch.DeleteRule(rule);
+            nft.Commit(batch);
+        }
+    }
+
+    private static void Require(NftHandle nft, bool v6, string chain, string containerId, int expected)
+    {
+        if (expected == 0) return;
+        var found = nft.ListRules(FamilyOf(v6), Table, chain).Count(r => r.Comment == containerId);
+        if (found < expected)
+            throw new CniException(ErrorCode.Internal, $"missing hostport rules in {Spec.Json.GoText.Quote(chain)} chain");
+    }
+
+    /// <summary>
+    /// Another container's rule for the same protocol and host port (and an overlapping host IP) comes first in
+    /// the chain, so it keeps the traffic, as with Go; we say so, naming both containers.
+    /// </summary>
+    private void WarnAboutTakenPorts(NftHandle nft, PortmapPlan plan, bool v6)
+    {
+        var mine = MappingsFor(plan, v6).ToList();
+        if (mine.Count == 0) return;
+        foreach (var chain in new[] { HostIpHostPorts, HostPorts })
+        {
+            foreach (var rule in nft.ListRules(FamilyOf(v6), Table, chain))
+            {
+                if (rule.Comment is not { } owner || owner == plan.ContainerId || Published(rule) is not { } theirs) continue;
+                foreach (var m in mine)
+                {
+                    var myIp = m.HostIp is { } h && h.Value != 0 ? h.ToBytes() : null;
+                    if (ProtocolNumber(m.Protocol) != theirs.Protocol || m.HostPort != theirs.Port) continue;
+                    if (myIp is not null && theirs.HostIp is not null && !myIp.AsSpan().SequenceEqual(theirs.HostIp)) continue;
+                    log.Warning("portmap: host port {Protocol}/{HostPort} is already published by container {Owner}; its rule " +
+                        "comes first, so container {ContainerId} will not receive that traffic", m.Protocol, m.HostPort, owner, plan.ContainerId);
+                }
+            }
+        }
+    }
+
+    /// <summary>What a DNAT rule of our layout matches: protocol (1-byte cmp), port (2-byte cmp), host IP (4/16 bytes).</summary>
+    private static (byte Protocol, ushort Port, byte[]? HostIp)? Published(NftRuleInfo rule)
+    {
+        byte? protocol = null;
+        ushort? port = null;
+        byte[]? hostIp = null;
+        foreach (var value in rule.Compared)
+        {
+            if (value.Length == 1) protocol ??= value[0];
+            else if (value.Length == 2) port ??= BinaryPrimitives.ReadUInt16BigEndian(value);
+            else if (value.Length is 4 or 16) hostIp ??= value;
+        }
+        return protocol is { } p && port is { } n ? (p, n, hostIp) : null;
+    }
+}
