@@ -11,8 +11,9 @@ public interface IPortmapBackend
     /// <summary>Publishes the plan's mappings for its container, in both families where it has an address.</summary>
     void Add(PortmapPlan plan);
 
-    /// <summary>Removes every rule of the container, whatever mappings the runtime sends (or not) on DEL.</summary>
-    void Del(string network, string containerId);
+    /// <summary>Removes every rule of the container, whatever mappings the runtime sends (or not) on DEL; returns the
+    /// UDP host ports of the rules it removed where the layout shows them (their conntrack entries go too).</summary>
+    IReadOnlyCollection<ushort> Del(string network, string containerId);
 
     /// <summary>Throws a CniException when the container's rules are not all in place.</summary>
     void Check(PortmapPlan plan);

@@ -41,11 +41,15 @@ public sealed class NftPortmap(ILogger log) : IPortmapBackend
         }
     }
 
-    public void Del(string network, string containerId) =>
-        NetfilterCall.Run("error deleting nftables rules", nft => DeleteWhere(nft, c => c == containerId));
+    public IReadOnlyCollection<ushort> Del(string network, string containerId)
+    {
+        var udpPorts = new HashSet<ushort>();
+        NetfilterCall.Run("error deleting nftables rules", nft => DeleteWhere(nft, c => c == containerId, udpPorts));
+        return udpPorts;
+    }
 
     public void Gc(IReadOnlySet<string> validContainerIds) =>
-        NetfilterCall.Run("error deleting nftables rules", nft => DeleteWhere(nft, c => !validContainerIds.Contains(c)));
+        NetfilterCall.Run("error deleting nftables rules", nft => DeleteWhere(nft, c => !validContainerIds.Contains(c), null));
 
     public void Check(PortmapPlan plan) => NetfilterCall.Run("could not list nftables rules", nft =>
     {
@@ -59,19 +63,28 @@ public sealed class NftPortmap(ILogger log) : IPortmapBackend
         }
     });
 
-    /// <summary>The rules of both families whose comment matches, deleted in one batch per family; none is fine.</summary>
-    private static void DeleteWhere(NftHandle nft, Func<string, bool> match)
+    /// <summary>
+    /// The rules of both families whose comment matches, deleted in one batch per family; none is fine. The UDP
+    /// host ports of the DNAT rules removed are added to <paramref name="udpPorts"/>.
+    /// </summary>
+    private static void DeleteWhere(NftHandle nft, Func<string, bool> match, HashSet<ushort>? udpPorts)
     {
         foreach (var f in new[] { NftFamily.Ip, NftFamily.Ip6 })
         {
             var batch = new NftBatch();
             foreach (var chain in ContainerChains)
                 foreach (var rule in nft.ListRules(f, Table, chain))
-                    if (rule.Comment is { } comment && match(comment))
-                        batch.DeleteRule(rule);
+                {
+                    if (rule.Comment is not { } comment || !match(comment)) continue;
+                    batch.DeleteRule(rule);
+                    if (chain is HostPorts or HostIpHostPorts && Published(rule) is { Protocol: Udp } published)
+                        udpPorts?.Add(published.Port);
+                }
             nft.Commit(batch);
         }
     }
+
+    private const byte Udp = 17;
 
     private static void Require(NftHandle nft, bool v6, string chain, string containerId, int expected)
     {

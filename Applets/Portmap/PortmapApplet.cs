@@ -1,5 +1,6 @@
 using CniBox.Applets.Common;
 using CniBox.Applets.Common.Chained;
+using CniBox.Applets.Portmap.Iptables;
 using CniBox.Netlink;
 using CniBox.Netlink.Netfilter;
 using CniBox.Netlink.Rtnl;
@@ -40,6 +41,7 @@ public sealed class PortmapApplet : ChainedPlugin<PortmapConfig>
             _registry.Record(call.NetworkName, call.ContainerId);
             if (plan.ContainerV4 is { } v4 && plan.Snat)
                 EnableLocalnetRouting(v4.Address, call);
+            UdpConntrack.Flush(UdpConntrack.UdpPorts(plan.Mappings), plan.ContainerV4 is not null, plan.ContainerV6 is not null, call.Log);
         }
         catch
         {
@@ -50,10 +52,19 @@ public sealed class PortmapApplet : ChainedPlugin<PortmapConfig>
         }
     }
 
+    /// <summary>
+    /// Removes the container's rules of the configured backend and, whatever it is, of Go's iptables layout, so a node
+    /// can move from Go's plugins to ours with containers running; then the UDP conntrack entries of its host ports.
+    /// </summary>
     protected override void Del(PluginCall call, PortmapConfig config, CniResult? prevResult)
     {
-        Backend(call, config).Del(call.NetworkName, call.ContainerId);
+        var backend = Backend(call, config);
+        var udpPorts = backend.Del(call.NetworkName, call.ContainerId).ToHashSet();
+        if (backend is not IptablesPortmap)
+            IptablesPortmap.RemoveGoLayout(call.NetworkName, call.ContainerId);
         _registry.Forget(call.ContainerId);
+        udpPorts.UnionWith(UdpConntrack.UdpPorts(config.Mappings));
+        UdpConntrack.Flush(udpPorts, v4: true, v6: true, call.Log);
     }
 
     protected override void Check(PluginCall call, PortmapConfig config, CniResult prevResult)
@@ -87,7 +98,7 @@ public sealed class PortmapApplet : ChainedPlugin<PortmapConfig>
     private static IPortmapBackend Backend(PluginCall call, PortmapConfig config) => config.Backend switch
     {
         PortmapConfig.Nftables => new NftPortmap(call.Log),
-        _ => throw new CniException(ErrorCode.Internal, "portmap: the iptables backend is not built into this binary"),
+        _ => new IptablesPortmap(call.NetworkName),
     };
 
     private static PortmapPlan Plan(PluginCall call, PortmapConfig config, CniResult prevResult)

@@ -26,7 +26,12 @@ public sealed class IptablesPortmap(string network) : IPortmapBackend
                 Setup(tool, chain);
     }
 
-    public void Del(string network, string containerId) => RemoveGoLayout(network, containerId);
+    /// <summary>The removed chains' ports are not read back: the runtime's mappings on DEL name them.</summary>
+    public IReadOnlyCollection<ushort> Del(string network, string containerId)
+    {
+        RemoveGoLayout(network, containerId);
+        return [];
+    }
 
     /// <summary>checkPorts: the container's chain, each of its rules and each entry rule, per family it has an address in.</summary>
     public void Check(PortmapPlan plan)

@@ -115,6 +115,27 @@ public static class PortTraffic
         }
     }
 
+    /// <summary>One UDP request from a fixed source port (one conntrack flow); the answering server's name, or null.</summary>
+    public static string? AskUdpFrom(TestNetns ns, int sourcePort, string address, int port, int timeoutMs = 1500)
+    {
+        var ip = IPAddress.Parse(address);
+        using var handle = NetNsHandle.Open(ns.Path);
+        using var s = NetNs.Run(handle, () => new Socket(ip.AddressFamily, SocketType.Dgram, ProtocolType.Udp));
+        s.ReceiveTimeout = timeoutMs;
+        s.Bind(new IPEndPoint(ip.AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, sourcePort));
+        try
+        {
+            s.SendTo("who"u8, new IPEndPoint(ip, port));
+            var buffer = new byte[64];
+            var n = s.Receive(buffer);
+            return n > 0 ? Encoding.ASCII.GetString(buffer, 0, n) : null;
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Like <see cref="Ask"/>, retried a few times until an answer comes (neighbour discovery, DAD).</summary>
     public static string? AskUntilAnswered(TestNetns ns, string address, int port, bool udp = false)
     {
