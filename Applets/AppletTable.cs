@@ -1,3 +1,4 @@
+using CniBox.Applets.Bandwidth;
 using CniBox.Applets.Bridge;
 using CniBox.Applets.CniTool;
 using CniBox.Applets.Loopback;
@@ -21,6 +22,7 @@ public static class AppletTable
 {
     public static readonly IReadOnlyList<AppletEntry> All =
     [
+        new("bandwidth", AppletKind.Meta, () => new BandwidthApplet()),
         Plugin("bridge", () => new BridgeApplet()),
         new("cnitool", AppletKind.Tool, () => new CniToolApplet()),
         Ipam("host-local", () => new HostLocalPlugin()),
