@@ -27,15 +27,14 @@ public sealed partial class BandwidthApplet
     }
 
     /// <summary>
-    /// The root TBF against what ADD asked for. Unlike Go, which stops at the first qdisc that is not a TBF (so a
-    /// missing TBF passes) and compares the buffer before the kernel's 4.29 s cap (so CRI's 4 Gbit burst fails),
-    /// a missing root TBF fails and the buffer is compared as the kernel keeps it.
+    /// The root TBF against what ADD asked for, in Go's order. Unlike Go, which stops at the first qdisc that is
+    /// not a TBF (so a veth whose TBF was replaced or removed passes), a missing root TBF fails.
     /// </summary>
     private static void CompareTbf(IReadOnlyList<QdiscInfo> qdiscs, TbfOptions expected)
     {
         if (qdiscs.FirstOrDefault(q => q.IsRoot && q.Tbf is not null)?.Tbf is not { } tbf) throw Fail("Failed to find qdisc");
         if (tbf.Rate != expected.Rate) throw Fail("Rate doesn't match");
         if (tbf.Limit != expected.Limit) throw Fail("Limit doesn't match");
-        if (tbf.Buffer != TbfMath.KernelBuffer(expected.Buffer)) throw Fail("Buffer doesn't match");
+        if (tbf.Buffer != expected.Buffer) throw Fail("Buffer doesn't match");
     }
 }

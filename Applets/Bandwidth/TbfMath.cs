@@ -11,12 +11,9 @@ public static class TbfMath
 {
     public const double LatencyInMillis = 25;
 
-    /// <summary>The kernel keeps a TBF buffer of at most ~0U ns, 2^26 - 1 ticks of 64 ns (tbf_change, PSCHED_SHIFT 6).</summary>
-    public const uint KernelMaxBufferTicks = uint.MaxValue >> 6;
-
     private const double TimeUnitsPerSecond = PschedClock.TimeUnitsPerSecond;
 
-    /// <summary>The root TBF Go asks for: no rate table and no TCA_TBF_BURST, so the kernel keeps the buffer given.</summary>
+    /// <summary>The root TBF Go asks for: no rate table and no TCA_TBF_BURST, so the kernel keeps and reports the buffer given.</summary>
     public static TbfOptions Options(int linkIndex, ulong rateInBits, ulong burstInBits, PschedClock clock)
     {
         var rate = rateInBits / 8;
@@ -31,9 +28,6 @@ public static class TbfMath
     /// <summary>Go's limit(rate, latency, burst): uint32(rate·latency/1e6) + burst, wrapping as uint32 does.</summary>
     public static uint Limit(ulong rate, uint burst) =>
         unchecked(GoUint32((double)rate * (TimeUnitsPerSecond * (LatencyInMillis / 1000.0)) / TimeUnitsPerSecond) + burst);
-
-    /// <summary>The buffer the kernel reports back for a TBF created with <paramref name="buffer"/> ticks.</summary>
-    public static uint KernelBuffer(uint buffer) => Math.Min(buffer, KernelMaxBufferTicks);
 
     /// <summary>
     /// Go's uint32(f) on amd64: CVTTSD2SQ to int64, then the low 32 bits; NaN, infinities and values outside int64
