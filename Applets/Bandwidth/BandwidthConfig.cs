@@ -19,8 +19,8 @@ public sealed record BandwidthEntry(ulong IngressRate, ulong IngressBurst, ulong
 /// <summary>
 /// bandwidth's config as Go 1.1.1's parseConfig reads it: the top-level <c>ingressRate</c>, <c>ingressBurst</c>,
 /// <c>egressRate</c>, <c>egressBurst</c> (an embedded *BandwidthEntry, so naming any of them, even as null, makes
-/// the top level win) else <c>runtimeConfig.bandwidth</c> (CRI sends it as IngressRate...: keys fold). Decoding
-/// errors are code 999 "failed to parse network configuration: ...", then rate and burst are checked per direction.
+/// the top level win) else <c>runtimeConfig.bandwidth</c> (CRI sends it as IngressRate...: keys fold). Go's texts;
+/// as everywhere in cnibox, a decoding error is code 6 and a refused value code 7 where Go says 999.
 /// </summary>
 public sealed class BandwidthConfig : IChainedConfig
 {
@@ -42,7 +42,7 @@ public sealed class BandwidthConfig : IChainedConfig
             var topLevel = Keys.Any(root.Has) ? Read(root) : null;
             var fromRuntime = runtime.Exists ? Read(runtime) : null;
             return new BandwidthConfig { Config = c, Bandwidth = topLevel ?? fromRuntime };
-        }, ErrorCode.Internal, "failed to parse network configuration: ");
+        }, ErrorCode.DecodingFailure, "failed to parse network configuration: ");
         if (config.Bandwidth is { } bw)
         {
             ValidateRateAndBurst(bw.IngressRate, bw.IngressBurst);
@@ -62,5 +62,5 @@ public sealed class BandwidthConfig : IChainedConfig
         if (burst / 8 >= uint.MaxValue) throw Fail("burst cannot be more than 4GB");
     }
 
-    private static CniException Fail(string message) => new(ErrorCode.Internal, message);
+    private static CniException Fail(string message) => new(ErrorCode.InvalidNetworkConfig, message);
 }

@@ -38,7 +38,7 @@ public sealed class PluginConfig
         Parse(stdin, readKeys, ErrorCode.DecodingFailure, "failed to load netconf: ");
 
     /// <summary>As <see cref="Parse{T}(byte[], Func{PluginConfig, T})"/>, for a Go plugin that words and codes its decoding errors otherwise
-    /// (bandwidth: code 999, "failed to parse network configuration: ").</summary>
+    /// (bandwidth: "failed to parse network configuration: ").</summary>
     public static T Parse<T>(byte[] stdin, Func<PluginConfig, T> readKeys, int code, string prefix)
     {
         try
