@@ -84,7 +84,7 @@ public sealed class BandwidthDifferentialTests
             Assert.That(ours.LinksAfterDel, Is.EqualTo(go.LinksAfterDel), "node after DEL");
             Assert.That(ours.TcAfterDel, Is.EqualTo(go.TcAfterDel), "qdiscs and filters after DEL");
         });
-        if (!ours.Add.StartsWith("exit") && !keys.Contains("{}"))
+        if (!ours.Add.StartsWith("exit") && !keys.Contains("{}") && !keys.Contains("null"))
             Assert.That(ours.Tc, Does.Contain("kind=\"tbf\""), "the comparison saw a TBF");
     }
 }
