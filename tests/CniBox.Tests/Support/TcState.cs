@@ -22,8 +22,19 @@ public static class TcState
             lines.Add("qdisc " + string.Join(' ', fields));
         }
         foreach (var link in NetHarness.Links(ns))
-            foreach (var line in Tc(ns, "filter", "show", "dev", link, "ingress").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string filters;
+            try
+            {
+                filters = Tc(ns, "filter", "show", "dev", link, "ingress");
+            }
+            catch (InvalidOperationException) when (!NetHarness.Links(ns).Contains(link))
+            {
+                continue; // the kernel removed it meanwhile (a veth whose peer's netns died)
+            }
+            foreach (var line in filters.Split('\n', StringSplitOptions.RemoveEmptyEntries))
                 lines.Add($"filter {link}: {line.Trim()}");
+        }
         return lines.Select(NetnsSnapshot.MaskNames).Order(StringComparer.Ordinal);
     }
 

@@ -46,7 +46,7 @@ public sealed class PluginContractTests
     [TestCaseSource(nameof(For), new object[] { ContractItem.AddCheckDelDelAgain })]
     public void AddCheckDelDelAgain(ContractCase c)
     {
-        var conf = c.Conf(_net, ContractCase.Current);
+        var conf = Chained(c, c.Conf(_net, ContractCase.Current), ContractCase.Current);
         var before = State();
         var result = CniAssert.Success(Run(c, "ADD", conf));
         AssertResult(c, result, ContractCase.Current);
@@ -64,7 +64,7 @@ public sealed class PluginContractTests
     [TestCaseSource(nameof(For), new object[] { ContractItem.DelWithEmptyNetns })]
     public void DelWithEmptyNetnsReleasesTheIpam(ContractCase c)
     {
-        var conf = c.Conf(_net, ContractCase.Current);
+        var conf = Chained(c, c.Conf(_net, ContractCase.Current), ContractCase.Current);
         var before = State();
         CniAssert.Success(Run(c, "ADD", conf));
         CniAssert.SilentSuccess(Run(c, "DEL", conf, netns: ""));
@@ -78,14 +78,17 @@ public sealed class PluginContractTests
     [TestCaseSource(nameof(For), new object[] { ContractItem.DelAfterTheNetnsIsGone })]
     public void DelAfterTheNetnsIsGoneLeavesNothing(ContractCase c)
     {
-        var conf = c.Conf(_net, ContractCase.Current);
-        var leaves = c.Leaves.Where(p => !p.ToString().StartsWith("^container: ")).ToList();
+        // A chained applet's leftovers sit on the previous plugin's objects, which the chain's DEL takes with it.
+        var leaves = (c.After?.Leaves ?? c.Leaves).Where(p => !p.ToString().StartsWith("^container: ")).ToList();
         var before = State(withContainer: false);
+        var conf = Chained(c, c.Conf(_net, ContractCase.Current), ContractCase.Current);
         CniAssert.Success(Run(c, "ADD", conf));
         var gone = _container.Path;
         _container.Dispose();
 
         CniAssert.SilentSuccess(Run(c, "DEL", conf, gone));
+        if (c.After is { } previous)
+            CniAssert.SilentSuccess(_net.Run(Binaries.Applet(previous.Applet), "DEL", previous.Conf(_net, ContractCase.Current), gone, _cid));
         // The kernel removes a veth whose peer's netns died in its own time, after ip netns del returned.
         var watch = Stopwatch.StartNew();
         var after = State(withContainer: false);
@@ -143,7 +146,7 @@ public sealed class PluginContractTests
     [TestCaseSource(nameof(EachVersion))]
     public void EveryVersion(ContractCase c, string version)
     {
-        var conf = c.Conf(_net, version);
+        var conf = Chained(c, c.Conf(_net, version), version);
         var before = State();
         var result = CniAssert.Success(Run(c, "ADD", conf));
         AssertResult(c, result, version);
@@ -158,7 +161,7 @@ public sealed class PluginContractTests
     public void RollbackWhenTheLastStepOfAddFails(ContractCase c)
     {
         var rollback = c.Rollback!;
-        var conf = rollback.Conf(_net, ContractCase.Current);
+        var conf = Chained(c, rollback.Conf(_net, ContractCase.Current), ContractCase.Current);
         rollback.Break(_net, conf);
         var before = State();
         Assert.That(CniAssert.Error(Run(c, "ADD", conf), rollback.Code), Does.StartWith(rollback.MessageStart));
@@ -179,6 +182,17 @@ public sealed class PluginContractTests
         var parsed = CniResult.Parse(Encoding.UTF8.GetBytes(result.GetRawText()));
         Assert.That(parsed.CniVersion, Is.EqualTo(version));
         Assert.That(parsed.Ips.Select(ip => ip.Address), Is.EquivalentTo(c.Addresses), result.GetRawText());
+    }
+
+    /// <summary>
+    /// <paramref name="conf"/> as a runtime sends it to <paramref name="c"/>: for a chained applet, the plugin before it
+    /// is ADDed first (same container, same version) and its result becomes the prevResult.
+    /// </summary>
+    private string Chained(ContractCase c, string conf, string version)
+    {
+        if (c.After is not { } previous) return conf;
+        var result = CniAssert.Success(_net.Run(Binaries.Applet(previous.Applet), "ADD", previous.Conf(_net, version), _container.Path, _cid));
+        return CniJson.WithPrevResult(conf, result.GetRawText());
     }
 
     private List<string> State(bool withContainer = true) => ContractState.Take(_net, withContainer ? _container : null, _cid);
