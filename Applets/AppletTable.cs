@@ -1,3 +1,4 @@
+using CniBox.Applets.Bandwidth;
 using CniBox.Applets.Bridge;
 using CniBox.Applets.CniTool;
 using CniBox.Applets.Loopback;
@@ -23,14 +24,15 @@ public static class AppletTable
 {
     public static readonly IReadOnlyList<AppletEntry> All =
     [
+        Meta("bandwidth", () => new BandwidthApplet()),
         Plugin("bridge", () => new BridgeApplet()),
         new("cnitool", AppletKind.Tool, () => new CniToolApplet()),
         Ipam("host-local", () => new HostLocalPlugin()),
         Plugin("loopback", () => new LoopbackApplet()),
-        new("portmap", AppletKind.Meta, () => new PortmapApplet()),
+        Meta("portmap", () => new PortmapApplet()),
         Plugin("ptp", () => new PtpApplet()),
         Ipam("static", () => new StaticPlugin()),
-        new("tuning", AppletKind.Meta, () => new TuningApplet()),
+        Meta("tuning", () => new TuningApplet()),
     ];
 
     /// <summary>How bridge and ptp reach <c>ipam.type</c>: in-process for our IPAM applets, else exec'd from CNI_PATH.</summary>
@@ -47,6 +49,8 @@ public static class AppletTable
     public static IInProcessPlugin? InProcessIpam(string type) => Find(type)?.InProcess?.Invoke();
 
     private static AppletEntry Plugin(string name, Func<IApplet> create) => new(name, AppletKind.Plugin, create);
+
+    private static AppletEntry Meta(string name, Func<IApplet> create) => new(name, AppletKind.Meta, create);
 
     private static AppletEntry Ipam<T>(string name, Func<T> create) where T : IApplet, IInProcessPlugin =>
         new(name, AppletKind.Ipam, () => create(), () => create());

@@ -35,7 +35,13 @@ public static class CniVersion
 
     public static bool AtLeast(string? version, string minimum) => Compare(version, minimum) >= 0;
 
-    public static bool IsSupported(string? version) => Supported.Contains(string.IsNullOrEmpty(version) ? "0.1.0" : version);
+    public static bool IsSupported(string? version) => IsSupported(version, Supported);
+
+    public static bool IsSupported(string? version, IReadOnlyList<string> supported) =>
+        supported.Contains(string.IsNullOrEmpty(version) ? "0.1.0" : version);
+
+    /// <summary>Go's version.VersionsStartingFrom: the supported versions from <paramref name="minimum"/> on.</summary>
+    public static IReadOnlyList<string> StartingFrom(string minimum) => [.. Supported.Where(v => AtLeast(v, minimum))];
 
     private static (int, int, int) ParseOrThrow(string? text) =>
         TryParse(text, out var v) ? v : throw new CniException(ErrorCode.DecodingFailure, $"invalid version \"{text}\"");

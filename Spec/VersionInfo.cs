@@ -7,7 +7,7 @@ namespace CniBox.Spec;
 public static class VersionInfo
 {
     /// <summary>The plugin's reply, without the newline the caller adds.</summary>
-    public static string Json { get; } = BuildJson();
+    public static string Json { get; } = For(CniVersion.Supported);
 
     /// <summary>
     /// Runtime side (<c>version.PluginDecoder</c>): cniVersion must be non-empty; a missing supportedVersions
@@ -35,9 +35,10 @@ public static class VersionInfo
         throw new CniException(ErrorCode.DecodingFailure, "decoding version info: missing field supportedVersions");
     }
 
-    private static string BuildJson()
+    /// <summary>The reply of a plugin that speaks <paramref name="supported"/> (Go's PluginInfo of those versions).</summary>
+    public static string For(IReadOnlyList<string> supported)
     {
         var w = new GoJsonWriter(indented: false).StartObject().Property("cniVersion", CniVersion.Current);
-        return w.StringArray("supportedVersions", CniVersion.Supported).EndObject().ToString();
+        return w.StringArray("supportedVersions", supported).EndObject().ToString();
     }
 }

@@ -34,7 +34,12 @@ public sealed class PluginConfig
     /// <see cref="JsonException"/> for a wrong type. Every decoding problem is code 6, worded as the Go plugins'
     /// <c>failed to load netconf: json: cannot unmarshal ...</c>.
     /// </summary>
-    public static T Parse<T>(byte[] stdin, Func<PluginConfig, T> readKeys)
+    public static T Parse<T>(byte[] stdin, Func<PluginConfig, T> readKeys) =>
+        Parse(stdin, readKeys, ErrorCode.DecodingFailure, "failed to load netconf: ");
+
+    /// <summary>As <see cref="Parse{T}(byte[], Func{PluginConfig, T})"/>, for a Go plugin that words and codes its decoding errors otherwise
+    /// (bandwidth: "failed to parse network configuration: ").</summary>
+    public static T Parse<T>(byte[] stdin, Func<PluginConfig, T> readKeys, int code, string prefix)
     {
         try
         {
@@ -45,7 +50,7 @@ public sealed class PluginConfig
         }
         catch (JsonException e)
         {
-            throw new CniException(ErrorCode.DecodingFailure, "failed to load netconf: " + JsonErrors.Describe(e));
+            throw new CniException(code, prefix + JsonErrors.Describe(e));
         }
     }
 

@@ -13,6 +13,7 @@ public static class Ifla
     public const ushort IFLA_TXQLEN = 13;
     public const ushort IFLA_OPERSTATE = 16;
     public const ushort IFLA_LINKINFO = 18;
+    public const ushort IFLA_IFALIAS = 20;
     public const ushort IFLA_AF_SPEC = 26;
     public const ushort IFLA_NET_NS_FD = 28;
     public const ushort IFLA_EXT_MASK = 29;

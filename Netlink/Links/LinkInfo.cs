@@ -30,6 +30,9 @@ public sealed record LinkInfo(
     BridgePortInfo? BridgePort = null,
     LinkKindData? KindData = null)
 {
+    /// <summary>IFLA_IFALIAS (<c>ip link set dev X alias TEXT</c>), null when none is set.</summary>
+    public string? Alias { get; init; }
+
     public bool IsUp => (Flags & InterfaceFlags.Up) != 0;
 
     /// <summary>IFF_PROMISC as set by <c>ip link set dev X promisc on</c>.</summary>

@@ -21,4 +21,22 @@ public static partial class LinkMessages
         w.EndNest(linkInfo);
         w.EndMessage();
     }
+
+    /// <summary>As <c>ip link add NAME [mtu M] [txqueuelen N] [up] type ifb</c>: IFLA_MTU, IFLA_TXQLEN, IFLA_IFNAME, IFLA_LINKINFO.</summary>
+    public static void AddIfb(ref NetlinkWriter w, uint seq, IfbOptions ifb)
+    {
+        CheckName(ifb.Name);
+        var up = ifb.Up ? (uint)InterfaceFlags.Up : 0;
+        w.BeginMessage(RTM_NEWLINK, CreateFlags, seq);
+        w.WriteStruct(new IfInfoMsg { ifi_flags = up, ifi_change = up });
+        if (ifb.Mtu > 0)
+            w.PutU32(IFLA_MTU, (uint)ifb.Mtu);
+        if (ifb.TxQueueLength is { } txqlen)
+            w.PutU32(IFLA_TXQLEN, (uint)txqlen);
+        w.PutStringZ(IFLA_IFNAME, ifb.Name);
+        NestToken linkInfo = w.BeginNest(IFLA_LINKINFO);
+        w.PutString(IFLA_INFO_KIND, IfbKind);
+        w.EndNest(linkInfo);
+        w.EndMessage();
+    }
 }

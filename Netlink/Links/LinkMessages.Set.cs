@@ -46,6 +46,17 @@ public static partial class LinkMessages
         w.EndMessage();
     }
 
+    /// <summary>As <c>ip link set dev X alias TEXT</c>: IFLA_IFALIAS without a NUL; "" clears it.</summary>
+    public static void SetAlias(ref NetlinkWriter w, uint seq, int index, string alias)
+    {
+        if (Encoding.UTF8.GetByteCount(alias) >= MaxAliasBytes)
+            throw new ArgumentException($"interface alias must be shorter than {MaxAliasBytes} bytes", nameof(alias));
+        w.BeginMessage(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, seq);
+        w.WriteStruct(new IfInfoMsg { ifi_index = index });
+        w.PutString(IFLA_IFALIAS, alias);
+        w.EndMessage();
+    }
+
     /// <summary>As <c>ip link set dev X name NEW</c>.</summary>
     public static void SetName(ref NetlinkWriter w, uint seq, int index, string name)
     {

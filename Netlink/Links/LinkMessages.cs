@@ -17,6 +17,9 @@ public static partial class LinkMessages
     /// <summary>IFNAMSIZ - 1: the kernel rejects longer IFLA_IFNAME values.</summary>
     public const int MaxNameBytes = 15;
 
+    /// <summary>IFALIASZ: the kernel refuses an IFLA_IFALIAS of this many bytes or more.</summary>
+    public const int MaxAliasBytes = 256;
+
     private const ushort CreateFlags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
 
     /// <summary>As <c>ip link set lo up</c> resolves "lo": AF_UNSPEC, IFLA_EXT_MASK VF|SKIP_STATS, IFLA_IFNAME.</summary>
@@ -77,7 +80,7 @@ public static partial class LinkMessages
             return null;
         IfInfoMsg ifi = message.ReadStruct<IfInfoMsg>();
         string name = "";
-        string? mac = null;
+        string? mac = null, alias = null;
         var info = new KindInfo();
         int mtu = 0, master = 0, link = 0, txqlen = 0;
         int? netnsid = null;
@@ -94,12 +97,13 @@ public static partial class LinkMessages
                 case IFLA_LINK: link = a.GetI32(); break;
                 case IFLA_LINK_NETNSID: netnsid = a.GetI32(); break;
                 case IFLA_TXQLEN: txqlen = a.GetI32(); break;
+                case IFLA_IFALIAS: alias = a.GetString(); break;
                 case IFLA_LINKINFO: info = ReadLinkInfo(a.GetNested()); break;
             }
         }
         LinkKindData? data = info.Kind == VethKind ? new VethData(link, netnsid) : info.Data;
         return new LinkInfo(ifi.ifi_index, name, (InterfaceFlags)ifi.ifi_flags, oper, mtu, mac, info.Kind, master, ifi.ifi_type,
-            link, netnsid, txqlen, info.SlaveKind, info.SlaveKind == BridgeKind ? info.Port : null, data);
+            link, netnsid, txqlen, info.SlaveKind, info.SlaveKind == BridgeKind ? info.Port : null, data) { Alias = alias };
     }
 
     public static string FormatMac(ReadOnlySpan<byte> address)

@@ -129,6 +129,14 @@ public sealed partial class RtnlHandle
     public void AddMacvlan(MacvlanOptions macvlan) =>
         Execute($"RTM_NEWLINK {macvlan.Name} type macvlan", (ref NetlinkWriter w, uint seq) => LinkMessages.AddMacvlan(ref w, seq, macvlan));
 
+    /// <summary><c>ip link add NAME [mtu M] [txqueuelen N] [up] type ifb</c></summary>
+    public void AddIfb(IfbOptions ifb) =>
+        Execute($"RTM_NEWLINK {ifb.Name} type ifb", (ref NetlinkWriter w, uint seq) => LinkMessages.AddIfb(ref w, seq, ifb));
+
+    /// <summary><c>ip link set dev X alias TEXT</c></summary>
+    public void SetLinkAlias(int index, string alias) =>
+        Execute($"RTM_NEWLINK #{index} alias", (ref NetlinkWriter w, uint seq) => LinkMessages.SetAlias(ref w, seq, index, alias));
+
     /// <summary><c>ip link add NAME type ifb</c></summary>
     public void AddIfb(string name) =>
         Execute($"RTM_NEWLINK {name} type ifb", (ref NetlinkWriter w, uint seq) => LinkMessages.AddIfb(ref w, seq, name));

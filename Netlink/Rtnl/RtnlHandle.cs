@@ -48,9 +48,9 @@ public sealed partial class RtnlHandle : IDisposable
     }
 
     /// <summary>Sends a change request with NLM_F_ACK and waits for the ACK.</summary>
-    private void Execute(string operation, RequestBuilder build)
+    private void Execute(string operation, RequestBuilder build, int bufferSize = RequestBufferSize)
     {
-        Span<byte> buffer = stackalloc byte[RequestBufferSize];
+        Span<byte> buffer = stackalloc byte[bufferSize];
         var writer = new NetlinkWriter(buffer);
         build(ref writer, _socket.NextSequence());
         _socket.Request(writer.Written, operation);

@@ -113,6 +113,25 @@ public readonly struct JsonFields
         return v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : throw Mismatch(v, name, "int64");
     }
 
+    /// <summary>A non-negative integer that fits a uint64; "1.5", "1e3", "-1" are errors naming the number, as Go's.</summary>
+    public ulong? ULong(string name)
+    {
+        if (!TryGet(name, out var v)) return null;
+        return v.ValueKind == JsonValueKind.Number && v.TryGetUInt64(out var n) ? n : throw Mismatch(v, name, "uint64");
+    }
+
+    /// <summary>
+    /// Whether a key matching <paramref name="name"/> is present at all, JSON null included: Go allocates an
+    /// embedded pointer struct as soon as one of its fields is named (bandwidth's top-level entry).
+    /// </summary>
+    public bool Has(string name)
+    {
+        if (Element.ValueKind != JsonValueKind.Object) return false;
+        foreach (var p in Element.EnumerateObject())
+            if (KeyMatches(p, name)) return true;
+        return false;
+    }
+
     /// <summary>A Go []string: a null entry becomes "" as in Go.</summary>
     public List<string>? StringList(string name)
     {
@@ -243,7 +262,7 @@ public readonly struct JsonFields
     private static string GoKind(JsonElement value, string? goType = null) => value.ValueKind switch
     {
         JsonValueKind.String => "string",
-        JsonValueKind.Number when goType is "int" or "uint" or "int64" => "number " + value.GetRawText(),
+        JsonValueKind.Number when goType is "int" or "uint" or "int64" or "uint64" => "number " + value.GetRawText(),
         JsonValueKind.Number => "number",
         JsonValueKind.True or JsonValueKind.False => "bool",
         JsonValueKind.Array => "array",

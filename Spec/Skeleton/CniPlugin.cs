@@ -20,6 +20,9 @@ public abstract class CniPlugin<TConfig> : IApplet, IInProcessPlugin
     /// </summary>
     protected abstract TConfig Parse(PluginCall call);
 
+    /// <summary>The spec versions the plugin speaks (VERSION, the version gate); Go's bandwidth starts at 0.3.0.</summary>
+    protected virtual IReadOnlyList<string> SupportedVersions => CniVersion.Supported;
+
     protected abstract CniResult Add(PluginCall call, TConfig config);
     protected abstract void Del(PluginCall call, TConfig config);
     protected abstract void Check(PluginCall call, TConfig config);
@@ -65,14 +68,14 @@ public abstract class CniPlugin<TConfig> : IApplet, IInProcessPlugin
         if (string.IsNullOrEmpty(commandText))
         {
             ctx.Stderr.WriteLine($"CNI {ctx.Name} plugin, cnibox {BuildInfo.Version}");
-            ctx.Stderr.WriteLine($"CNI protocol versions supported: {string.Join(", ", CniVersion.Supported)}");
+            ctx.Stderr.WriteLine($"CNI protocol versions supported: {string.Join(", ", SupportedVersions)}");
             return 0;
         }
         var command = PluginEnvironment.ParseCommand(commandText);
         PluginEnvironment.Validate(command, ctx.Getenv);
         if (command == CniCommand.Version)
         {
-            Write(ctx, VersionInfo.Json + "\n");
+            Write(ctx, VersionInfo.For(SupportedVersions) + "\n");
             return 0;
         }
 
@@ -81,7 +84,7 @@ public abstract class CniPlugin<TConfig> : IApplet, IInProcessPlugin
         configVersion = header.CniVersion;
         if (command is not { } cmd)
             throw new CniException(ErrorCode.InvalidEnvironment, $"unknown CNI_COMMAND: {commandText}");
-        VersionGate.Check(cmd, header);
+        VersionGate.Check(cmd, header, SupportedVersions);
 
         var call = new PluginCall
         {

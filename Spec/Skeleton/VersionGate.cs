@@ -10,7 +10,10 @@ public static class VersionGate
         _ => null,
     };
 
-    public static void Check(CniCommand command, ConfigHeader header)
+    public static void Check(CniCommand command, ConfigHeader header) => Check(command, header, CniVersion.Supported);
+
+    /// <summary>As the skel checks a plugin that speaks only <paramref name="supported"/> (bandwidth: from 0.3.0).</summary>
+    public static void Check(CniCommand command, ConfigHeader header, IReadOnlyList<string> supported)
     {
         if (header.VersionError is { } error)
             throw new CniException(ErrorCode.DecodingFailure, error);
@@ -20,11 +23,11 @@ public static class VersionGate
             var verb = PluginEnvironment.Name(command);
             if (!CniVersion.AtLeast(version, minimum))
                 throw new CniException(ErrorCode.IncompatibleVersion, $"config version does not allow {verb}");
-            if (!CniVersion.Supported.Any(supported => CniVersion.AtLeast(supported, version)))
+            if (!supported.Any(s => CniVersion.AtLeast(s, version)))
                 throw new CniException(ErrorCode.IncompatibleVersion, $"plugin version does not allow {verb}");
         }
-        if (!CniVersion.IsSupported(version))
+        if (!CniVersion.IsSupported(version, supported))
             throw new CniException(ErrorCode.IncompatibleVersion, "incompatible CNI versions",
-                $"config is \"{version}\", plugin supports [{string.Join(" ", CniVersion.Supported.Select(s => $"\"{s}\""))}]");
+                $"config is \"{version}\", plugin supports [{string.Join(" ", supported.Select(s => $"\"{s}\""))}]");
     }
 }

@@ -23,12 +23,19 @@ public partial class NoSharedObjectProcessTests
     [TestCase("static")]
     [TestCase("bridge")]
     [TestCase("ptp")]
+    [TestCase("bandwidth")]
     public void PluginVerbsOpenNoSharedObject(string applet)
     {
         RequireTools();
         using var net = new NetHarness("so");
         var container = net.Container();
         var conf = JsonNode.Parse(Conf(applet, net))!.AsObject();
+        if (applet == "bandwidth")
+        {
+            // Chained: our ptp (untraced) gives the veth and the prevResult.
+            var ptp = NetHarness.Conf("ptp", "1.0.0", net.HostLocal("10.199.224.0/24"));
+            conf["prevResult"] = JsonNode.Parse(CniAssert.Success(net.Run(Binaries.Applet("ptp"), "ADD", ptp, container.Path, "cbt-so")).GetRawText());
+        }
         foreach (var verb in Verbs)
         {
             var env = PluginProcess.Env(verb, "cbt-so", container.Path, "eth0", Binaries.AppletDir);
@@ -119,6 +126,8 @@ public partial class NoSharedObjectProcessTests
             "bridge" => NetHarness.Conf("bridge", "1.0.0", net.HostLocal("10.199.79.0/24"),
                 wide + ",\"bridge\":\"cbtso0\",\"isGateway\":true,\"ipMasq\":true"),
             "ptp" => NetHarness.Conf("ptp", "1.0.0", net.HostLocal("10.199.80.0/24"), wide + ",\"ipMasq\":true"),
+            "bandwidth" => NetHarness.Conf("bandwidth", "1.0.0", "",
+                wide + ",\"ingressRate\":8000000,\"ingressBurst\":80000,\"egressRate\":16000000,\"egressBurst\":160000"),
             _ => throw new ArgumentException(applet),
         };
     }

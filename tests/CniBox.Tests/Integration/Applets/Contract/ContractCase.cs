@@ -17,10 +17,19 @@ public enum ContractItem
 }
 
 /// <summary>
-/// How ADD's last step is made to fail: <see cref="Break"/> prepares the node (given the config) before the
+/// How ADD's last step is made to fail: <see cref="Break"/> prepares the node (given the config, with its prevResult
+/// for a chained applet) before the
 /// "before" snapshot, then ADD with <see cref="Conf"/> must fail with <see cref="Code"/> and a message starting with <see cref="MessageStart"/>.
 /// </summary>
 public sealed record RollbackCase(ContractCase.ConfFor Conf, Action<NetHarness, string> Break, int Code, string MessageStart);
+
+/// <summary>
+/// The plugin a chained applet (bandwidth, portmap ...) runs after: its ADD, with the same container, gives the
+/// prevResult, and the state after it is where the chained applet's contract starts. Where the container's netns
+/// vanishes, its DEL runs after the chained one's, as a runtime deletes the whole chain; <see cref="Leaves"/> is what
+/// it leaves then.
+/// </summary>
+public sealed record ChainStep(string Applet, ContractCase.ConfFor Conf, Regex[] Leaves);
 
 /// <summary>
 /// One applet under the contract: its config at a version, the addresses ADD returns, and what a DEL leaves behind
@@ -54,6 +63,9 @@ public sealed record ContractCase(string Applet, ContractCase.ConfFor Conf, stri
     /// test before the "before" snapshot, so the snapshot counts it as given.
     /// </summary>
     public Action<TestNetns>? Prepare { get; init; }
+
+    /// <summary>For a chained applet: the plugin before it; its config is then given that plugin's result as prevResult.</summary>
+    public ChainStep? After { get; init; }
 
     public IReadOnlyDictionary<ContractItem, string> NotApplicable { get; init; } = new Dictionary<ContractItem, string>();
 

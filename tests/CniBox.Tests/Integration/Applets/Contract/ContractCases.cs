@@ -14,6 +14,15 @@ public static class ContractCases
 {
     public static readonly IReadOnlyList<ContractCase> All =
     [
+        new("bandwidth", (_, v) => Bandwidth(v), ["10.199.214.2/24", "fd99:0:214::2/64"])
+        {
+            After = new ChainStep("ptp", (net, v) => Ptp(net, v, subnets: "10.199.214.0/24 fd99:0:214::/64"), Patterns(Forwarding)),
+            Versions = ["0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"],
+            // Go's DEL removes only the ifb: the veth's TBF, ingress qdisc and redirect go when ptp deletes the veth.
+            // The TBF takes the place of the veth's noqueue root.
+            Leaves = Patterns("^node: (qdisc kind=\"(tbf|ingress|noqueue)\" .*dev=\"VETH\"|filter VETH: )"),
+            Rollback = new((_, v) => Bandwidth(v), HoldTheVethsIngressQdisc, 999, "create ingress qdisc: file exists"),
+        },
         new("bridge", (net, v) => Bridge(net, v), ["10.199.210.2/24", "fd99:0:210::2/64"])
         {
             Leaves = Patterns([.. Forwarding, .. BridgeLeftovers]),
@@ -33,7 +42,9 @@ public static class ContractCases
         new("loopback", (_, v) => NetHarness.Conf("loopback", v, ""), ["127.0.0.1/8", "::1/128"])
         {
             // The kernel keeps lo's IPv4 address and its local routes when lo goes down; only ::1 goes.
-            Leaves = Patterns(@"^container: addr lo inet 127\.0\.0\.1/8 ", @"^container: route -4 dev=lo dst=127\.0\.0\.(0/8|1) .*table=local"),
+            // The noqueue qdisc lo gets when it first goes up stays too.
+            Leaves = Patterns(@"^container: addr lo inet 127\.0\.0\.1/8 ", @"^container: route -4 dev=lo dst=127\.0\.0\.(0/8|1) .*table=local",
+                "^container: qdisc kind=\"noqueue\" .*dev=\"lo\""),
             NotApplicable = new Dictionary<ContractItem, string>
             {
                 [RollbackWhenTheLastStepOfAddFails] = "ADD has one step, bringing lo up: no later step can fail and nothing is created",
@@ -76,6 +87,7 @@ public static class ContractCases
         $@"^node: addr {BridgeName} inet6 (fd99:0:210::1/64 |link-local/)",
         $"^node: route -[46] .*dev={BridgeName}( |$)",
         $@"^node: sysctl /\S+/{BridgeName}/",
+        $"^node: qdisc .*dev=\"{BridgeName}\"",
     ];
 
     /// <summary>bridge (isGateway) and ptp turn on forwarding in the node and leave it on, as Go does.</summary>
@@ -89,8 +101,19 @@ public static class ContractCases
         NetHarness.Conf("bridge", version, net.HostLocal("10.199.210.0/24 fd99:0:210::/64"),
             $",\"bridge\":\"{BridgeName}\",\"isGateway\":true{extra}");
 
-    private static string Ptp(NetHarness net, string version, string extra = "") =>
-        NetHarness.Conf("ptp", version, net.HostLocal("10.199.211.0/24 fd99:0:211::/64"), extra);
+    private static string Ptp(NetHarness net, string version, string extra = "", string subnets = "10.199.211.0/24 fd99:0:211::/64") =>
+        NetHarness.Conf("ptp", version, net.HostLocal(subnets), extra);
+
+    private static string Bandwidth(string version) =>
+        NetHarness.Conf("bandwidth", version, "", ",\"ingressRate\":8000000,\"ingressBurst\":80000,\"egressRate\":16000000,\"egressBurst\":160000");
+
+    /// <summary>An ingress qdisc already on the host veth: bandwidth's egress fails once its TBF and its ifb exist.</summary>
+    private static void HoldTheVethsIngressQdisc(NetHarness net, string conf)
+    {
+        var prev = System.Text.Json.JsonDocument.Parse(conf).RootElement.GetProperty("prevResult");
+        var hostVeth = prev.GetProperty("interfaces")[0].GetProperty("name").GetString()!;
+        TestNetns.Ip("netns", "exec", net.Host.Name, "tc", "qdisc", "add", "dev", hostVeth, "handle", "ffff:", "ingress");
+    }
 
     /// <summary>Every attribute tuning sets, the container's address left by a plugin before it (hand-made here).</summary>
     private static string Tuning(string version, string extra = "") =>

@@ -6,8 +6,8 @@ namespace CniBox.Tests.Integration.Applets.Contract;
 
 /// <summary>
 /// Everything a plugin call may change, as sorted "where: what" lines: per namespace (node, container) what
-/// <see cref="NetnsSnapshot"/> reads (links, addresses, routes, sysctls) plus local-table routes, ip rules and the
-/// nft ruleset; the IPAM dataDir's files with their content (not <c>lock</c> and <c>last_reserved_ip.*</c>, which Go
+/// <see cref="NetnsSnapshot"/> reads (links, addresses, routes, sysctls) plus local-table routes, ip rules, the
+/// nft ruleset and the qdiscs and filters (<see cref="TcState"/>); the IPAM dataDir's files with their content (not <c>lock</c> and <c>last_reserved_ip.*</c>, which Go
 /// also keeps); and any file under /var/lib/cni (a result cache) that names the container.
 /// </summary>
 public static partial class ContractState
@@ -57,7 +57,7 @@ public static partial class ContractState
     private static IEnumerable<string> Netns(string where, TestNetns ns)
     {
         var lines = NetnsSnapshot.Describe(ns, ignoreTentative: true).Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Concat(LocalRoutes(ns)).Concat(Rules(ns)).Concat(Nft(ns));
+            .Concat(LocalRoutes(ns)).Concat(Rules(ns)).Concat(Nft(ns)).Concat(TcState.Lines(ns));
         return lines.Select(l => $"{where}: {LinkLocal().Replace(NetnsSnapshot.MaskNames(l), "LINKLOCAL")}");
     }
 

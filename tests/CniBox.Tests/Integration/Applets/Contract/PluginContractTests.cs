@@ -84,14 +84,17 @@ public sealed class PluginContractTests
     [TestCaseSource(nameof(For), new object[] { ContractItem.DelAfterTheNetnsIsGone })]
     public void DelAfterTheNetnsIsGoneLeavesNothing(ContractCase c)
     {
-        var conf = Conf(c, ContractCase.Current);
-        var leaves = c.Leaves.Where(p => !p.ToString().StartsWith("^container: ")).ToList();
+        // A chained applet's leftovers sit on the previous plugin's objects, which the chain's DEL takes with it.
+        var leaves = (c.After?.Leaves ?? c.Leaves).Where(p => !p.ToString().StartsWith("^container: ")).ToList();
         var before = State(withContainer: false);
+        var conf = Conf(c, ContractCase.Current);
         CniAssert.Success(Run(c, "ADD", conf));
         var gone = _container.Path;
         _container.Dispose();
 
         CniAssert.SilentSuccess(Run(c, "DEL", conf, gone));
+        if (c.After is { } previous)
+            CniAssert.SilentSuccess(_net.Run(Binaries.Applet(previous.Applet), "DEL", previous.Conf(_net, ContractCase.Current), gone, _cid));
         // The kernel removes a veth whose peer's netns died in its own time, after ip netns del returned.
         var watch = Stopwatch.StartNew();
         var after = State(withContainer: false);
@@ -108,7 +111,7 @@ public sealed class PluginContractTests
     [TestCaseSource(nameof(For), new object[] { ContractItem.Version })]
     public void VersionListsEverySupportedVersion(ContractCase c)
     {
-        var result = PluginProcess.Run(Binaries.Applet(c.Applet), new() { ["CNI_COMMAND"] = "VERSION" }, Conf(c, ContractCase.Current));
+        var result = PluginProcess.Run(Binaries.Applet(c.Applet), new() { ["CNI_COMMAND"] = "VERSION" }, c.Conf(_net, ContractCase.Current));
         var json = CniAssert.Success(result);
         Assert.That(result.Stderr, Is.Empty);
         Assert.That(json.GetProperty("cniVersion").GetString(), Is.EqualTo(ContractCase.Current));
@@ -118,7 +121,7 @@ public sealed class PluginContractTests
     [TestCaseSource(nameof(For), new object[] { ContractItem.MalformedJson })]
     public void MalformedJsonIsCode6AndCreatesNothing(ContractCase c)
     {
-        var conf = Conf(c, ContractCase.Current);
+        var conf = c.Conf(_net, ContractCase.Current);
         var before = State();
         foreach (var bad in new[] { "{not json", conf[..(conf.Length / 2)], "" })
             foreach (var verb in new[] { "ADD", "DEL" })
@@ -129,7 +132,7 @@ public sealed class PluginContractTests
     [TestCaseSource(nameof(For), new object[] { ContractItem.MissingEnv })]
     public void MissingEnvIsCode4WithGosMessage(ContractCase c)
     {
-        var conf = Conf(c, ContractCase.Current);
+        var conf = c.Conf(_net, ContractCase.Current);
         var before = State();
         foreach (var name in RequiredForAdd)
         {
@@ -187,11 +190,36 @@ public sealed class PluginContractTests
         Assert.That(parsed.Ips.Select(ip => ip.Address), Is.EquivalentTo(c.Addresses), result.GetRawText());
     }
 
-    /// <summary>The case's config; first, what a chained plugin needs from the plugin before it (<see cref="ContractCase.Prepare"/>).</summary>
+    /// <summary>
+    /// The case's config as a runtime sends it: first what a chained plugin needs from the plugin before it
+    /// (<see cref="ContractCase.Prepare"/>), then, for <see cref="ContractCase.After"/>, that plugin's ADD and result.
+    /// </summary>
     private string Conf(ContractCase c, string version, ContractCase.ConfFor? conf = null)
     {
         c.Prepare?.Invoke(_container);
-        return (conf ?? c.Conf)(_net, version);
+        return Chained(c, (conf ?? c.Conf)(_net, version), version);
+    }
+
+    /// <summary>
+    /// <paramref name="conf"/> as a runtime sends it to <paramref name="c"/>: for a chained applet, the plugin before it
+    /// is ADDed first (same container, same version) and its result becomes the prevResult.
+    /// </summary>
+    private string Chained(ContractCase c, string conf, string version)
+    {
+        if (c.After is not { } previous) return conf;
+        var result = CniAssert.Success(_net.Run(Binaries.Applet(previous.Applet), "ADD", previous.Conf(_net, version), _container.Path, _cid));
+        // The kernel finishes the new host veth in its own time (carrier, then its IPv6 link-local address and
+        // local routes): the chained applet starts from the settled state, the link-local route there and two
+        // snapshots alike.
+        var watch = Stopwatch.StartNew();
+        for (var state = State(); watch.Elapsed < TimeSpan.FromSeconds(5);)
+        {
+            Thread.Sleep(200);
+            var next = State();
+            if (next.SequenceEqual(state) && next.Any(l => l.StartsWith("node: route -6 dev=VETH dst=LINKLOCAL "))) break;
+            state = next;
+        }
+        return CniJson.WithPrevResult(conf, result.GetRawText());
     }
 
     private List<string> State(bool withContainer = true) => ContractState.Take(_net, withContainer ? _container : null, _cid);
