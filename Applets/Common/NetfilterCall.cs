@@ -20,4 +20,17 @@ public static class NetfilterCall
             throw new CniException(ErrorCode.Internal, $"{what}: {e.Message}");
         }
     }
+
+    /// <summary>The same on the caller's handle, which stays open.</summary>
+    public static void Run(NftHandle nft, string what, Action<NftHandle> action)
+    {
+        try
+        {
+            action(nft);
+        }
+        catch (NetlinkException e)
+        {
+            throw new CniException(ErrorCode.Internal, $"{what}: {e.Message}");
+        }
+    }
 }

@@ -12,8 +12,10 @@ namespace CniBox.Applets.Portmap;
 /// <summary>
 /// The nftables backend over netlink (no nft process): upstream 1.9's layout (<see cref="NftPortmapLayout"/>), one
 /// batch per family per operation, rules found by their comment, the container ID, so DEL needs no mappings.
+/// It works on the caller's handle: closing a netfilter socket waits for the kernel to free deleted rules (an RCU
+/// grace period, ~10 ms here), so the caller closes it last, after the conntrack dump has hidden that wait.
 /// </summary>
-public sealed class NftPortmap(ILogger log) : IPortmapBackend
+public sealed class NftPortmap(ILogger log, NftHandle handle) : IPortmapBackend
 {
     public string Name => PortmapConfig.Nftables;
 
@@ -24,7 +26,7 @@ public sealed class NftPortmap(ILogger log) : IPortmapBackend
         var v6 = plan.ContainerV6 is { } b ? (b, NftConditions.Parse(plan.ConditionsV6, AddressFamily.InterNetworkV6, "conditionsV6")) : default;
         try
         {
-            NetfilterCall.Run("unable to set up nftables rules for port mappings", nft =>
+            Run("unable to set up nftables rules for port mappings", nft =>
             {
                 foreach (var (container, conditions) in new[] { v4, v6 })
                 {
@@ -44,14 +46,14 @@ public sealed class NftPortmap(ILogger log) : IPortmapBackend
     public IReadOnlyCollection<ushort> Del(string network, string containerId)
     {
         var udpPorts = new HashSet<ushort>();
-        NetfilterCall.Run("error deleting nftables rules", nft => DeleteWhere(nft, c => c == containerId, udpPorts));
+        Run("error deleting nftables rules", nft => DeleteWhere(nft, c => c == containerId, udpPorts));
         return udpPorts;
     }
 
     public void Gc(IReadOnlySet<string> validContainerIds) =>
-        NetfilterCall.Run("error deleting nftables rules", nft => DeleteWhere(nft, c => !validContainerIds.Contains(c), null));
+        Run("error deleting nftables rules", nft => DeleteWhere(nft, c => !validContainerIds.Contains(c), null));
 
-    public void Check(PortmapPlan plan) => NetfilterCall.Run("could not list nftables rules", nft =>
+    public void Check(PortmapPlan plan) => Run("could not list nftables rules", nft =>
     {
         foreach (var container in new[] { plan.ContainerV4, plan.ContainerV6 })
         {
@@ -85,6 +87,8 @@ public sealed class NftPortmap(ILogger log) : IPortmapBackend
     }
 
     private const byte Udp = 17;
+
+    private void Run(string what, Action<NftHandle> action) => NetfilterCall.Run(handle, what, action);
 
     private static void Require(NftHandle nft, bool v6, string chain, string containerId, int expected)
     {

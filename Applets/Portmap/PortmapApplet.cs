@@ -34,14 +34,14 @@ public sealed class PortmapApplet : ChainedPlugin<PortmapConfig>
     {
         if (config.Mappings.Count == 0) return;
         var plan = Plan(call, config, prevResult);
-        var backend = Backend(call, config);
+        using var nft = config.Backend == PortmapConfig.Nftables ? OpenNft() : null;
+        var backend = Backend(call, config, nft);
         backend.Add(plan);
         try
         {
             _registry.Record(call.NetworkName, call.ContainerId);
             if (plan.ContainerV4 is { } v4 && plan.Snat)
                 EnableLocalnetRouting(v4.Address, call);
-            UdpConntrack.Flush(UdpConntrack.UdpPorts(plan.Mappings), plan.ContainerV4 is not null, plan.ContainerV6 is not null, call.Log);
         }
         catch
         {
@@ -50,18 +50,21 @@ public sealed class PortmapApplet : ChainedPlugin<PortmapConfig>
             _registry.Forget(plan.ContainerId);
             throw;
         }
+        UdpConntrack.Flush(UdpConntrack.UdpPorts(plan.Mappings), plan.ContainerV4 is not null, plan.ContainerV6 is not null, call.Log);
     }
 
     /// <summary>
     /// Removes the container's rules of the configured backend and, whatever it is, of Go's iptables layout, so a node
     /// can move from Go's plugins to ours with containers running; then the UDP conntrack entries of its host ports.
+    /// The netfilter handle is closed last (see <see cref="NftPortmap"/>).
     /// </summary>
     protected override void Del(PluginCall call, PortmapConfig config, CniResult? prevResult)
     {
-        var backend = Backend(call, config);
+        using var nft = OpenNft();
+        var backend = Backend(call, config, nft);
         var udpPorts = backend.Del(call.NetworkName, call.ContainerId).ToHashSet();
         if (backend is not IptablesPortmap)
-            IptablesPortmap.RemoveGoLayout(call.NetworkName, call.ContainerId);
+            IptablesPortmap.RemoveGoLayout(call.NetworkName, call.ContainerId, nft);
         _registry.Forget(call.ContainerId);
         udpPorts.UnionWith(UdpConntrack.UdpPorts(config.Mappings));
         UdpConntrack.Flush(udpPorts, v4: true, v6: true, call.Log);
@@ -70,14 +73,16 @@ public sealed class PortmapApplet : ChainedPlugin<PortmapConfig>
     protected override void Check(PluginCall call, PortmapConfig config, CniResult prevResult)
     {
         if (config.Mappings.Count == 0) return;
-        Backend(call, config).Check(Plan(call, config, prevResult));
+        using var nft = config.Backend == PortmapConfig.Nftables ? OpenNft() : null;
+        Backend(call, config, nft).Check(Plan(call, config, prevResult));
     }
 
     protected override void Gc(PluginCall call, PortmapConfig config)
     {
         var valid = GcAttachments.ReadValid(call.StdinData).Select(a => a.ContainerId).ToHashSet(StringComparer.Ordinal);
         valid.UnionWith(_registry.OtherNetworks(call.NetworkName));
-        Backend(call, config).Gc(valid);
+        using var nft = config.Backend == PortmapConfig.Nftables ? OpenNft() : null;
+        Backend(call, config, nft).Gc(valid);
     }
 
     /// <summary>STATUS: code 50 when nf_tables cannot be spoken to (no module, no CAP_NET_ADMIN).</summary>
@@ -95,11 +100,23 @@ public sealed class PortmapApplet : ChainedPlugin<PortmapConfig>
         }
     }
 
-    private static IPortmapBackend Backend(PluginCall call, PortmapConfig config) => config.Backend switch
+    private static IPortmapBackend Backend(PluginCall call, PortmapConfig config, NftHandle? nft) => config.Backend switch
     {
-        PortmapConfig.Nftables => new NftPortmap(call.Log),
+        PortmapConfig.Nftables => new NftPortmap(call.Log, nft!),
         _ => new IptablesPortmap(call.NetworkName),
     };
+
+    private static NftHandle OpenNft()
+    {
+        try
+        {
+            return NftHandle.Open();
+        }
+        catch (NetlinkException e)
+        {
+            throw new CniException(ErrorCode.Internal, $"portmap: nf_tables cannot be used: {e.Message}");
+        }
+    }
 
     private static PortmapPlan Plan(PluginCall call, PortmapConfig config, CniResult prevResult)
     {

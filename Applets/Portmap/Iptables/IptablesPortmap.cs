@@ -1,5 +1,6 @@
 using CniBox.Applets.Common;
 using CniBox.Applets.Common.Netfilter;
+using CniBox.Netlink.Netfilter;
 using CniBox.Spec;
 using CniBox.Spec.Addressing;
 
@@ -75,14 +76,16 @@ public sealed class IptablesPortmap(string network) : IPortmapBackend
     /// where iptables-nft holds them (one batch per family, no process); with iptables-legacy only when the node has
     /// a legacy nat table. Nothing found is success. Callable on every DEL whatever the backend.
     /// </summary>
-    public static void RemoveGoLayout(string network, string containerId)
+    public static void RemoveGoLayout(string network, string containerId, NftHandle? nft = null)
     {
         (string, string)[] chains =
         [
             (PortmapIptablesRules.DnatChainName(network, containerId), PortmapIptablesRules.TopLevelDnatChain),
             (PortmapIptablesRules.OldSnatChainName(network, containerId), PortmapIptablesRules.OldTopLevelSnatChain),
         ];
-        NetfilterCall.Run("failed to remove the iptables portmap rules", nft => IptablesNftChains.Remove(nft, chains));
+        const string what = "failed to remove the iptables portmap rules";
+        if (nft is null) NetfilterCall.Run(what, h => IptablesNftChains.Remove(h, chains));
+        else NetfilterCall.Run(nft, what, h => IptablesNftChains.Remove(h, chains));
         IptablesProgram.RemoveLegacyNatChains(chains);
     }
 
