@@ -12,16 +12,43 @@ public sealed class PortmapRegistry(string root = PortmapRegistry.DefaultRoot)
     public void Record(string network, string containerId)
     {
         var dir = Path.Combine(root, Safe(network));
-        Directory.CreateDirectory(dir);
-        File.WriteAllBytes(Path.Combine(dir, Safe(containerId)), []);
+        for (var attempt = 1; ; attempt++)
+        {
+            Directory.CreateDirectory(dir);
+            try
+            {
+                File.WriteAllBytes(Path.Combine(dir, Safe(containerId)), []);
+                return;
+            }
+            catch (DirectoryNotFoundException) when (attempt < 3)
+            {
+                // A concurrent DEL removed the directory of the network's last container in between.
+            }
+        }
     }
 
     /// <summary>Forgets the container under every network (DEL works by container ID, renamed networks included).</summary>
     public void Forget(string containerId)
     {
         if (!Directory.Exists(root)) return;
-        foreach (var dir in Directory.EnumerateDirectories(root))
+        foreach (var dir in Directory.EnumerateDirectories(root).ToList())
+        {
             File.Delete(Path.Combine(dir, Safe(containerId)));
+            RemoveIfEmpty(dir);
+        }
+        RemoveIfEmpty(root);
+    }
+
+    /// <summary>A network's directory goes with its last container (a concurrent ADD may refill it: then it stays).</summary>
+    private static void RemoveIfEmpty(string dir)
+    {
+        try
+        {
+            if (!Directory.EnumerateFileSystemEntries(dir).Any()) Directory.Delete(dir);
+        }
+        catch (IOException)
+        {
+        }
     }
 
     /// <summary>The containers recorded under networks other than <paramref name="network"/>: GC of this network keeps them.</summary>
