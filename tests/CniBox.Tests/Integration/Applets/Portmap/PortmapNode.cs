@@ -86,5 +86,8 @@ public sealed class PortmapNode : IDisposable
     {
         H.Dispose();
         try { Directory.Delete(Path.Combine("/var/lib/cni/portmap", Network), true); } catch (DirectoryNotFoundException) { }
+        // The registry's root goes with its last network, as DEL leaves it; a test that ends after ADD must too.
+        try { if (!Directory.EnumerateFileSystemEntries("/var/lib/cni/portmap").Any()) Directory.Delete("/var/lib/cni/portmap"); }
+        catch (IOException) { }
     }
 }
