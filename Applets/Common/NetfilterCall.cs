@@ -8,25 +8,20 @@ namespace CniBox.Applets.Common;
 public static class NetfilterCall
 {
     /// <summary>Runs <paramref name="action"/> on a fresh handle; a kernel refusal is code 999 prefixed by <paramref name="what"/>.</summary>
-    public static void Run(string what, Action<NftHandle> action)
+    public static void Run(string what, Action<NftHandle> action) => Wrap(what, () =>
     {
-        try
-        {
-            using var nft = NftHandle.Open();
-            action(nft);
-        }
-        catch (NetlinkException e)
-        {
-            throw new CniException(ErrorCode.Internal, $"{what}: {e.Message}");
-        }
-    }
+        using var nft = NftHandle.Open();
+        action(nft);
+    });
 
     /// <summary>The same on the caller's handle, which stays open.</summary>
-    public static void Run(NftHandle nft, string what, Action<NftHandle> action)
+    public static void Run(NftHandle nft, string what, Action<NftHandle> action) => Wrap(what, () => action(nft));
+
+    private static void Wrap(string what, Action action)
     {
         try
         {
-            action(nft);
+            action();
         }
         catch (NetlinkException e)
         {

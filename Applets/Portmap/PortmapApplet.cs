@@ -103,7 +103,7 @@ public sealed class PortmapApplet : ChainedPlugin<PortmapConfig>
     private static IPortmapBackend Backend(PluginCall call, PortmapConfig config, NftHandle? nft) => config.Backend switch
     {
         PortmapConfig.Nftables => new NftPortmap(call.Log, nft!),
-        _ => new IptablesPortmap(call.NetworkName),
+        _ => new IptablesPortmap(call.NetworkName, nft),
     };
 
     private static NftHandle OpenNft()

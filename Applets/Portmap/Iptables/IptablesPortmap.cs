@@ -13,7 +13,7 @@ namespace CniBox.Applets.Portmap.Iptables;
 /// iptables-nft holds them.
 /// </summary>
 /// <param name="network">The network this call serves: GC removes only this network's containers.</param>
-public sealed class IptablesPortmap(string network) : IPortmapBackend
+public sealed class IptablesPortmap(string network, NftHandle? nft = null) : IPortmapBackend
 {
     public string Name => "iptables";
 
@@ -30,7 +30,7 @@ public sealed class IptablesPortmap(string network) : IPortmapBackend
     /// <summary>The removed chains' ports are not read back: the runtime's mappings on DEL name them.</summary>
     public IReadOnlyCollection<ushort> Del(string network, string containerId)
     {
-        RemoveGoLayout(network, containerId);
+        RemoveGoLayout(network, containerId, nft);
         return [];
     }
 
@@ -67,7 +67,7 @@ public sealed class IptablesPortmap(string network) : IPortmapBackend
                     stale.Add(id);
         }
         foreach (string containerId in stale)
-            RemoveGoLayout(network, containerId);
+            RemoveGoLayout(network, containerId, nft);
     }
 
     /// <summary>
@@ -76,7 +76,7 @@ public sealed class IptablesPortmap(string network) : IPortmapBackend
     /// where iptables-nft holds them (one batch per family, no process); with iptables-legacy only when the node has
     /// a legacy nat table. Nothing found is success. Callable on every DEL whatever the backend.
     /// </summary>
-    public static void RemoveGoLayout(string network, string containerId, NftHandle? nft = null)
+    public static void RemoveGoLayout(string network, string containerId, NftHandle? handle = null)
     {
         (string, string)[] chains =
         [
@@ -84,8 +84,8 @@ public sealed class IptablesPortmap(string network) : IPortmapBackend
             (PortmapIptablesRules.OldSnatChainName(network, containerId), PortmapIptablesRules.OldTopLevelSnatChain),
         ];
         const string what = "failed to remove the iptables portmap rules";
-        if (nft is null) NetfilterCall.Run(what, h => IptablesNftChains.Remove(h, chains));
-        else NetfilterCall.Run(nft, what, h => IptablesNftChains.Remove(h, chains));
+        if (handle is null) NetfilterCall.Run(what, h => IptablesNftChains.Remove(h, chains));
+        else NetfilterCall.Run(handle, what, h => IptablesNftChains.Remove(h, chains));
         IptablesProgram.RemoveLegacyNatChains(chains);
     }
 
