@@ -2,7 +2,7 @@ using CniBox.Tests.Support;
 
 namespace CniBox.Tests.Processes;
 
-/// <summary>tests/trx-summary.pl, which prints tests/run.sh's closing line and the skipped tests under it.</summary>
+/// <summary>tests/trx-summary.pl, which prints tests/run.sh's closing line last, the failed and skipped tests above it.</summary>
 [Category("process")]
 public class TrxSummaryTests
 {
@@ -30,7 +30,7 @@ public class TrxSummaryTests
     }
 
     [Test]
-    public void CountsEachResultOnceAndListsSkippedTestsWithTheirReason()
+    public void CountsEachResultOnceAndListsFailedAndSkippedTestsAboveTheCount()
     {
         var results = string.Join("\n",
             Result("1", "A", "Passed"), Result("2", "B(&quot;1.1.0&quot;)", "Passed"), Result("3", "C", "Passed"),
@@ -43,12 +43,20 @@ public class TrxSummaryTests
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Stderr);
         Assert.That(result.Stdout.Split('\n'), Is.EqualTo(new[]
         {
-            "tests: 3 passed, 1 failed, 3 skipped",
+            "  FAILED D: boom",
             "  skipped GoBridgeInteropTests.Masq [Inconclusive]: Debian's bridge & nft",
             "  skipped LinkOpsTests.Vlans: kernel without CONFIG_BRIDGE_VLAN_FILTERING",
             "  skipped NoReason: no reason given",
+            "tests: 3 passed, 1 failed, 3 skipped",
             "",
         }));
+    }
+
+    [Test]
+    public void ALongFailureMessageIsCut()
+    {
+        var result = Summarize(Result("1", "Long", "Failed", new string('x', 2000)), "");
+        Assert.That(result.Stdout, Is.EqualTo($"  FAILED Long: {new string('x', 600)}\ntests: 0 passed, 1 failed\n"));
     }
 
     [Test]
