@@ -7,7 +7,8 @@ namespace CniBox.Tests.Integration.Applets.Bandwidth;
 /// <summary>
 /// The limits really hold: a bulk TCP stream (iperf3, 1 s omitted for slow start and the bucket, then 2 s measured)
 /// between the node and the container, each way, lands within 15% of the configured rate. Ingress is traffic into
-/// the container (the veth's TBF), egress out of it (redirected to the ifb's TBF).
+/// the container (the veth's TBF), egress out of it (redirected to the ifb's TBF). No run may pass the rate by more
+/// than 15%; a starved CPU can only slow a stream down, so a run below the band is measured again, up to three runs.
 /// </summary>
 [Category("root"), NonParallelizable]
 public sealed class BandwidthShapingTests
@@ -31,10 +32,21 @@ public sealed class BandwidthShapingTests
     public void Destroy() => _chain.Dispose();
 
     [Test]
-    public void IntoTheContainerAtTheIngressRate() => Assert.That(Measure(reverse: false), Is.EqualTo(IngressBits).Within(15).Percent);
+    public void IntoTheContainerAtTheIngressRate() => Assert.That(Best(IngressBits, reverse: false), Is.EqualTo(IngressBits).Within(15).Percent);
 
     [Test]
-    public void OutOfTheContainerAtTheEgressRate() => Assert.That(Measure(reverse: true), Is.EqualTo(EgressBits).Within(15).Percent);
+    public void OutOfTheContainerAtTheEgressRate() => Assert.That(Best(EgressBits, reverse: true), Is.EqualTo(EgressBits).Within(15).Percent);
+
+    private double Best(double rate, bool reverse)
+    {
+        var runs = new List<double>();
+        while (runs.Count < 3 && (runs.Count == 0 || runs.Max() < rate * 0.85))
+        {
+            runs.Add(Measure(reverse));
+            Assert.That(runs[^1], Is.LessThanOrEqualTo(rate * 1.15), $"run {runs.Count} passed the limit: {string.Join(", ", runs)} bit/s");
+        }
+        return runs.Max();
+    }
 
     /// <summary>Bits per second the receiver saw; the server runs in the container, the client in the node.</summary>
     private double Measure(bool reverse)
