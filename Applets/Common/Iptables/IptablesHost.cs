@@ -4,7 +4,8 @@ namespace CniBox.Applets.Common.Iptables;
 
 /// <summary>
 /// Picks how the calling thread's network namespace keeps its iptables rules for one family: iptables-legacy when the
-/// kernel's legacy tables of that family are in use (they exist only once something used them), else iptables-nft.
+/// kernel's legacy tables of that family are in use (they exist only once something used them), else iptables-nft's
+/// encoding over netlink (<see cref="IptablesNft"/>, no process).
 /// </summary>
 public static class IptablesHost
 {
@@ -13,7 +14,7 @@ public static class IptablesHost
         if (UsesLegacy(ipv6))
             return new IptablesProcess(Require(ipv6 ? "ip6tables-legacy" : "iptables-legacy",
                 "this network namespace holds iptables-legacy tables"), ipv6);
-        return new IptablesProcess(Require(ipv6 ? "ip6tables" : "iptables", "the Go plugins' iptables layouts"), ipv6);
+        return new IptablesNft(ipv6);
     }
 
     /// <summary>True when <c>/proc/thread-self/net/ip(6)_tables_names</c> lists a table.</summary>
