@@ -1,3 +1,5 @@
+using CniBox.Netlink.Netfilter;
+using CniBox.Netlink.Netfilter.Xtables;
 using CniBox.Spec;
 
 namespace CniBox.Applets.Common.Iptables;
@@ -9,12 +11,39 @@ namespace CniBox.Applets.Common.Iptables;
 /// </summary>
 public static class IptablesHost
 {
-    public static IIptables Open(bool ipv6)
+    /// <param name="nft">On iptables-nft hosts, the caller's handle in this namespace (it stays the caller's), else a new one.</param>
+    public static IIptables Open(bool ipv6, NftHandle? nft = null)
     {
         if (UsesLegacy(ipv6))
             return new IptablesProcess(Require(ipv6 ? "ip6tables-legacy" : "iptables-legacy",
                 "this network namespace holds iptables-legacy tables"), ipv6);
-        return new IptablesNft(ipv6);
+        return new IptablesNft(ipv6, nft);
+    }
+
+    /// <summary>
+    /// <see cref="Open"/>, except that on iptables-nft hosts a rule the netlink encoding does not cover (an option a user
+    /// wrote, such as portmap's conditions) is left to the <c>iptables</c> program, which writes the same tables.
+    /// </summary>
+    public static IIptables OpenFor(bool ipv6, IEnumerable<IReadOnlyList<string>> rules, NftHandle? nft = null)
+    {
+        IIptables ipt = Open(ipv6, nft);
+        if (ipt is not IptablesNft || rules.All(rule => Encodes(rule, ipv6)))
+            return ipt;
+        ((IDisposable)ipt).Dispose();
+        return new IptablesProcess(Require(ipv6 ? "ip6tables" : "iptables", "an iptables rule beyond the netlink encoding"), ipv6);
+    }
+
+    private static bool Encodes(IReadOnlyList<string> rule, bool ipv6)
+    {
+        try
+        {
+            XtRuleEncoder.Program(XtRuleParser.Parse(rule, ipv6));
+            return true;
+        }
+        catch (XtRuleException)
+        {
+            return false;
+        }
     }
 
     /// <summary>True when <c>/proc/thread-self/net/ip(6)_tables_names</c> lists a table.</summary>
