@@ -118,7 +118,7 @@ def messages(data):
         if ln < 16:
             break
         msg = bytearray(data[i:i + ln])
-        msg[8:12] = b"\0\0\0\0"
+        msg[8:16] = bytes(8)  # seq and port id: per run, not part of the encoding
         yield ty, fl, bytes(msg)
         i += (ln + 3) // 4 * 4
 
