@@ -59,8 +59,7 @@ public sealed class IptablesNft : IIptables, IDisposable
     {
         if (!ChainExists(table, chain))
             return false;
-        string text = Parse(rule).ToString();
-        return Rules(table, chain).Any(r => r.Text == text);
+        return Find(table, chain, Parse(rule)) >= 0;
     }
 
     public void Insert(string table, string chain, int position, IReadOnlyList<string> rule)
@@ -75,24 +74,25 @@ public sealed class IptablesNft : IIptables, IDisposable
         }
         ulong? before = position == 1 ? null : Handle(table, chain, position - 1);
         Add(table, chain, rule, append: false, before, $"-I {chain} {position}");
-        Rules(table, chain).Insert(position - 1, new ListedRule(Parse(rule).ToString(), null));
+        Rules(table, chain).Insert(position - 1, new ListedRule(Parse(rule).ToString()));
     }
 
     public void Append(string table, string chain, IReadOnlyList<string> rule)
     {
         RequireChain(table, chain, "-A");
         Add(table, chain, rule, append: true, null, $"-A {chain}");
-        Rules(table, chain).Add(new ListedRule(Parse(rule).ToString(), null));
+        Rules(table, chain).Add(new ListedRule(Parse(rule).ToString()));
     }
 
     public bool DeleteIfExists(string table, string chain, IReadOnlyList<string> rule)
     {
         if (!ChainExists(table, chain))
             return false;
-        string text = Parse(rule).ToString();
-        int index = Rules(table, chain).FindIndex(r => r.Text == text);
+        XtRule parsed = Parse(rule);
+        int index = Find(table, chain, parsed);
         if (index < 0)
             return false;
+        string text = parsed.ToString();
         ulong handle = Handle(table, chain, index);
         Commit(new NftBatch().DeleteRule(_family, table, chain, handle), $"-t {table} -D {chain} {text}");
         Rules(table, chain).RemoveAt(index);
@@ -123,8 +123,69 @@ public sealed class IptablesNft : IIptables, IDisposable
         _rules.Remove((table, chain));
     }
 
-    /// <summary>A rule as listed or as written by this instance; <see cref="Text"/> null for a foreign rule, <see cref="Handle"/> null until read back.</summary>
-    private sealed record ListedRule(string? Text, ulong? Handle);
+    /// <summary>
+    /// A rule as listed (decoded only when a lookup's candidate: same expressions and compared constants) or as written
+    /// by this instance (its handle unknown until read back). <see cref="Text"/> is null for a foreign rule.
+    /// </summary>
+    private sealed class ListedRule
+    {
+        private readonly NftRuleInfo? _listed;
+        private string? _text;
+        private bool _decoded;
+
+        public ListedRule(string text) => (_text, _decoded) = (text, true);
+
+        public ListedRule(NftRuleInfo listed) => (_listed, Handle) = (listed, listed.Handle);
+
+        public ulong? Handle { get; }
+
+        public string? Text
+        {
+            get
+            {
+                if (!_decoded)
+                    (_text, _decoded) = (XtRuleDecoder.Decode(_listed!)?.ToString(), true);
+                return _text;
+            }
+        }
+
+        /// <summary>False when the listed program cannot be <paramref name="shape"/>'s (cheap: no decoding).</summary>
+        public bool MayBe(ProgramShape shape)
+        {
+            if (_listed is null || _decoded)
+                return true;
+            IReadOnlyList<byte[]> compared = _listed.Compared;
+            if (compared.Count != shape.Compared.Length || _listed.Expressions.Count != shape.Names.Length)
+                return false;
+            for (int i = 0; i < compared.Count; i++)
+                if (!compared[i].AsSpan().SequenceEqual(shape.Compared[i]))
+                    return false;
+            for (int i = 0; i < shape.Names.Length; i++)
+                if (_listed.Expressions[i] != shape.Names[i])
+                    return false;
+            return true;
+        }
+    }
+
+    /// <summary>What a listing shows of a program without decoding it: expression names and the constants compared.</summary>
+    private sealed record ProgramShape(string[] Names, byte[][] Compared);
+
+    /// <summary>The index of the first rule of the chain equal to <paramref name="rule"/> by its iptables -S text, or -1.</summary>
+    private int Find(string table, string chain, XtRule rule)
+    {
+        string text = rule.ToString();
+        List<NftExpr> program;
+        try
+        {
+            program = XtRuleEncoder.Program(rule);
+        }
+        catch (XtRuleException e)
+        {
+            throw Fail($"-t {table} -C {chain} {text}", e.Message);
+        }
+        var shape = new ProgramShape([.. program.Select(e => e.Name)], [.. program.OfType<CmpExpr>().Select(c => c.Data)]);
+        return Rules(table, chain).FindIndex(r => r.MayBe(shape) && r.Text == text);
+    }
 
     private XtRule Parse(IReadOnlyList<string> rule)
     {
@@ -193,7 +254,7 @@ public sealed class IptablesNft : IIptables, IDisposable
     }
 
     private List<ListedRule> List(string table, string chain) =>
-        Kernel(() => _nft.ListRules(_family, table, chain)).Select(r => new ListedRule(XtRuleDecoder.Decode(r)?.ToString(), r.Handle)).ToList();
+        Kernel(() => _nft.ListRules(_family, table, chain)).Select(r => new ListedRule(r)).ToList();
 
     /// <summary>The kernel's handle of the rule at <paramref name="index"/>, listing the chain again if this instance wrote it.</summary>
     private ulong Handle(string table, string chain, int index)
@@ -202,7 +263,7 @@ public sealed class IptablesNft : IIptables, IDisposable
         if (rules[index].Handle is { } handle)
             return handle;
         List<ListedRule> listed = List(table, chain);
-        if (listed.Count != rules.Count || listed.Where((r, i) => r.Text != rules[i].Text).Any())
+        if (listed.Count != rules.Count || listed[index].Text != rules[index].Text)
             throw Fail($"-t {table} -S {chain}", "the chain changed under this process; retry");
         _rules[(table, chain)] = listed;
         return listed[index].Handle!.Value;

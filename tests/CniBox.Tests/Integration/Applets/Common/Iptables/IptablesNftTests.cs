@@ -139,7 +139,12 @@ public sealed class IptablesNftTests
         for (int i = 0; i < 100; i++)
             ipt.Append("filter", "CNI-FORWARD", ["-d", $"10.199.153.{i + 1}/32", "-j", "ACCEPT"]);
         append.Stop();
-        TestContext.Out.WriteLine($"2000 rules: first Exists (lists and decodes the chain) {cold.Elapsed.TotalMilliseconds:F1} ms, " +
+        using IptablesNft again = node.Ours(ipv6: false);
+        var coldWarmJit = Stopwatch.StartNew();
+        again.Exists("filter", "CNI-FORWARD", last);
+        coldWarmJit.Stop();
+        TestContext.Out.WriteLine($"2000 rules: first Exists (lists the chain) {cold.Elapsed.TotalMilliseconds:F1} ms " +
+            $"({coldWarmJit.Elapsed.TotalMilliseconds:F1} ms on a second instance, code already compiled), " +
             $"then Exists {warm.Elapsed.TotalMilliseconds / 100:F3} ms, Append {append.Elapsed.TotalMilliseconds / 100:F3} ms");
         Assert.That(found, Is.True);
     }
