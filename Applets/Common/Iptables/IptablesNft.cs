@@ -50,10 +50,28 @@ public sealed class IptablesNft : IIptables, IDisposable
         var batch = new NftBatch();
         EnsureTable(batch, table);
         batch.Add($"iptables -t {table} -N {chain}", (ref w) => XtTables.NewUserChain(ref w, _family, table, chain));
-        Commit(batch, $"-t {table} -N {chain}");
+        try
+        {
+            _nft.Commit(batch);
+        }
+        catch (NetlinkException e) when (e.Errno == EEXIST)
+        {
+            // Another process (a parallel ADD) made it since this instance listed the table: it exists, as asked.
+            _tables.Remove(table);
+            _rules.Remove((table, chain));
+            if (ChainExists(table, chain))
+                return;
+            throw Fail($"-t {table} -N {chain}", e.Message);
+        }
+        catch (NetlinkException e)
+        {
+            throw Fail($"-t {table} -N {chain}", e.Message);
+        }
         Chains(table)![chain] = null;
         _rules[(table, chain)] = [];
     }
+
+    private const int EEXIST = 17;
 
     public bool Exists(string table, string chain, IReadOnlyList<string> rule)
     {

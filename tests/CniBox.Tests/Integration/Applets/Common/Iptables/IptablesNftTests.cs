@@ -115,6 +115,19 @@ public sealed class IptablesNftTests
         Assert.That(() => ipt.Append("filter", "CNI-FORWARD", rule), Throws.TypeOf<CniBox.Spec.CniException>().With.Message.Contains("No chain"));
     }
 
+    [Test]
+    public void EnsureChainAcceptsAChainAnotherProcessMadeMeanwhile()
+    {
+        using var node = new IptablesNftNode();
+        using IptablesNft ipt = node.Ours(ipv6: false);
+        ipt.EnsureChain("filter", "CNI-ADMIN");
+        Assert.That(ipt.ChainExists("filter", "CNI-FORWARD"), Is.False);
+        Assert.That(node.Theirs(false, "-t", "filter", "-N", "CNI-FORWARD").Exit, Is.Zero);
+        Assert.DoesNotThrow(() => ipt.EnsureChain("filter", "CNI-FORWARD"));
+        ipt.Append("filter", "CNI-FORWARD", ["-s", "10.199.150.2/32", "-j", "ACCEPT"]);
+        Assert.That(node.Theirs(false, "-t", "filter", "-C", "CNI-FORWARD", "-s", "10.199.150.2/32", "-j", "ACCEPT").Exit, Is.Zero);
+    }
+
     /// <summary>A measurement, not a test: Exists and Append with 2,000 rules in one chain (prints the times).</summary>
     [Test, Explicit("measurement")]
     public void ExistsAtTwoThousandRules()
