@@ -1,12 +1,13 @@
+using CniBox.Applets.Common.Iptables;
 using CniBox.Applets.Common.Netfilter;
 using CniBox.Spec.Addressing;
 
 namespace CniBox.Applets.Common;
 
 /// <summary>
-/// <c>ipMasqBackend: "iptables"</c>: the Go plugins' iptables layout made by running <c>iptables</c>/<c>ip6tables</c>
-/// as go-iptables does (<c>-N</c>, then <c>-C</c> or <c>-A</c> per rule), so Go's DEL can remove it. Also the legacy
-/// half of teardown: rules that iptables-legacy holds can only be removed by running it.
+/// <c>ipMasqBackend: "iptables"</c>: the Go plugins' iptables layout made as go-iptables does (<c>-N</c>, then <c>-C</c>
+/// or <c>-A</c> per rule) through <see cref="IptablesHost"/>: over netlink in iptables-nft's encoding (no process), or
+/// by running iptables-legacy where it holds the tables, so Go's DEL can remove it. Also the legacy half of teardown.
 /// </summary>
 public static class IptablesMasquerade
 {
@@ -15,18 +16,29 @@ public static class IptablesMasquerade
     {
         string chain = IptablesMasqueradeNames.ChainName(network, containerId);
         string comment = IptablesMasqueradeNames.Comment(network, containerId);
-        foreach (var address in addresses)
+        var families = new Dictionary<bool, IIptables>();
+        try
         {
-            bool v6 = !address.Address.IsV4;
-            var tool = IptablesProgram.Require(v6 ? "ip6tables" : "iptables", "ipMasqBackend \"iptables\"",
-                "install iptables, or use \"ipMasqBackend\": \"nftables\" (no external program)");
-            string subnet = address.ToPrefix().ToString();
-            tool.EnsureNatChain(chain);
-            tool.InsertUniqueNat(chain, ["-d", subnet, "-j", "ACCEPT", "-m", "comment", "--comment", comment]);
-            tool.InsertUniqueNat(chain, ["!", "-d", IptablesMasqueradeNames.MulticastNetwork(v6), "-j", "MASQUERADE", "-m", "comment", "--comment", comment]);
-            tool.InsertUniqueNat("POSTROUTING", ["-s", address.Address.ToString(), "-j", chain, "-m", "comment", "--comment", comment]);
+            foreach (var address in addresses)
+            {
+                bool v6 = !address.Address.IsV4;
+                if (!families.TryGetValue(v6, out IIptables? ipt))
+                    families[v6] = ipt = IptablesHost.Open(v6);
+                string subnet = address.ToPrefix().ToString();
+                ipt.EnsureChain(Nat, chain);
+                ipt.InsertUnique(Nat, chain, ["-d", subnet, "-j", "ACCEPT", "-m", "comment", "--comment", comment]);
+                ipt.InsertUnique(Nat, chain, ["!", "-d", IptablesMasqueradeNames.MulticastNetwork(v6), "-j", "MASQUERADE", "-m", "comment", "--comment", comment]);
+                ipt.InsertUnique(Nat, "POSTROUTING", ["-s", address.Address.ToString(), "-j", chain, "-m", "comment", "--comment", comment]);
+            }
+        }
+        finally
+        {
+            foreach (IIptables ipt in families.Values)
+                (ipt as IDisposable)?.Dispose();
         }
     }
+
+    private const string Nat = IptablesProgram.Nat;
 
     /// <summary>
     /// Removes the layout from iptables-legacy when this namespace has a legacy <c>nat</c> table. iptables-nft rules

@@ -9,8 +9,8 @@ public readonly record struct IptablesOutcome(bool Ok, int ExitCode, string Stdo
 
 /// <summary>
 /// One iptables program (<c>iptables</c>, <c>ip6tables</c>, <c>iptables-legacy</c>, ...) run as go-iptables runs it:
-/// <c>--wait</c> first, then the arguments, on the nat table through the helpers here. Used only where the Go plugins'
-/// iptables layouts are written by definition, or where iptables-legacy holds rules netlink cannot reach.
+/// <c>--wait</c> first, then the arguments. Behind <see cref="Iptables.IptablesProcess"/> (iptables-legacy hosts, and
+/// rules beyond the netlink encoding) and the legacy half of teardown here.
 /// </summary>
 public sealed class IptablesProgram
 {
@@ -68,26 +68,6 @@ public sealed class IptablesProgram
     }
 
     public bool NatChainExists(string chain) => Try("-t", Nat, "-S", chain).Ok;
-
-    /// <summary>utils.EnsureChain.</summary>
-    public void EnsureNatChain(string chain)
-    {
-        if (!NatChainExists(chain))
-            Run("-t", Nat, "-N", chain);
-    }
-
-    public bool NatRuleExists(string chain, IReadOnlyList<string> rule) => Try(["-t", Nat, "-C", chain, .. rule]).Ok;
-
-    /// <summary>utils.InsertUnique: nothing when the rule is there (<c>-C</c>), else <c>-I chain 1</c> or <c>-A</c>.</summary>
-    public void InsertUniqueNat(string chain, IReadOnlyList<string> rule, bool prepend = false)
-    {
-        if (NatRuleExists(chain, rule))
-            return;
-        if (prepend)
-            Run(["-t", Nat, "-I", chain, "1", .. rule]);
-        else
-            Run(["-t", Nat, "-A", chain, .. rule]);
-    }
 
     /// <summary>
     /// Removes <paramref name="chain"/> if it exists: first the rules of <paramref name="from"/> that jump to it (by line

@@ -50,8 +50,19 @@ public static class Nft
     public const ushort NFTA_RULE_CHAIN = 2;
     public const ushort NFTA_RULE_HANDLE = 3;
     public const ushort NFTA_RULE_EXPRESSIONS = 4;
+    public const ushort NFTA_RULE_COMPAT = 5;
     public const ushort NFTA_RULE_POSITION = 6;
     public const ushort NFTA_RULE_USERDATA = 7;
+
+    // nft_compat: the rule's protocol for xt matches, and xt match / target expressions (same attribute numbers)
+    public const ushort NFTA_RULE_COMPAT_PROTO = 1;
+    public const ushort NFTA_RULE_COMPAT_FLAGS = 2;
+    public const ushort NFTA_MATCH_NAME = 1;
+    public const ushort NFTA_MATCH_REV = 2;
+    public const ushort NFTA_MATCH_INFO = 3;
+    public const ushort NFTA_TARGET_NAME = 1;
+    public const ushort NFTA_TARGET_REV = 2;
+    public const ushort NFTA_TARGET_INFO = 3;
 
     public const ushort NFTA_EXPR_NAME = 1;
     public const ushort NFTA_EXPR_DATA = 2;
@@ -128,6 +139,7 @@ public static class Nft
     public const uint NFT_PAYLOAD_TRANSPORT_HEADER = 2;
 
     // enum nft_meta_keys
+    public const uint NFT_META_MARK = 3;
     public const uint NFT_META_IIFNAME = 6;
     public const uint NFT_META_OIFNAME = 7;
     public const uint NFT_META_NFPROTO = 15;

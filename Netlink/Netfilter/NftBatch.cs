@@ -5,6 +5,9 @@ using static CniBox.Netlink.Constants.Nl;
 
 namespace CniBox.Netlink.Netfilter;
 
+/// <summary>Writes one nf_tables message of a batch.</summary>
+public delegate void NftMessageBuilder(ref NetlinkWriter writer);
+
 /// <summary>
 /// The messages of one atomic nf_tables change, committed by <see cref="NftHandle.Commit"/> between
 /// NFNL_MSG_BATCH_BEGIN and _END: all of them take effect or none. Methods read like the nft commands they mirror.
@@ -18,7 +21,6 @@ public sealed class NftBatch
     private byte[] _buffer = new byte[MaxMessageSize];
     private int _length;
 
-    private delegate void Builder(ref NetlinkWriter writer);
 
     public int Count => _messages.Count;
 
@@ -87,7 +89,11 @@ public sealed class NftBatch
         return datagram;
     }
 
-    private NftBatch Add(string description, Builder build)
+    /// <summary>
+    /// Any other message, built with seq 0 (<see cref="Seal"/> numbers it), for encodings beyond nft's own, such as
+    /// iptables-nft's.
+    /// </summary>
+    public NftBatch Add(string description, NftMessageBuilder build)
     {
         if (_buffer.Length - _length < MaxMessageSize)
             Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + MaxMessageSize));

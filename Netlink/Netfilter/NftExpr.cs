@@ -159,13 +159,20 @@ public sealed record MasqExpr : NftExpr
     }
 }
 
-/// <summary><c>counter</c> with zero start values (nft sends an empty NFTA_EXPR_DATA).</summary>
-public sealed record CounterExpr : NftExpr
+/// <summary>
+/// <c>counter</c> with zero start values: nft sends an empty NFTA_EXPR_DATA, iptables-nft both values as zero
+/// (<paramref name="ExplicitZeros"/>).
+/// </summary>
+public sealed record CounterExpr(bool ExplicitZeros = false) : NftExpr
 {
     public override string Name => "counter";
 
     protected override void WriteData(ref NetlinkWriter w)
     {
+        if (!ExplicitZeros)
+            return;
+        w.PutU64BigEndian(NFTA_COUNTER_BYTES, 0);
+        w.PutU64BigEndian(NFTA_COUNTER_PACKETS, 0);
     }
 }
 

@@ -87,16 +87,25 @@ public static class NftMessages
         w.EndMessage();
     }
 
-    /// <summary><c>nft add rule FAMILY TABLE CHAIN EXPR... [comment "C"]</c> (appended).</summary>
+    /// <summary><c>nft add rule FAMILY TABLE CHAIN EXPR... [comment "C"]</c> (appended), or <c>nft insert rule</c>.</summary>
     public static void NewRule(ref NetlinkWriter w, uint seq, NftRule rule)
     {
-        Begin(ref w, NFT_MSG_NEWRULE, NLM_F_REQUEST | NLM_F_CREATE | NLM_F_APPEND, seq, rule.Family);
+        Begin(ref w, NFT_MSG_NEWRULE, (ushort)(NLM_F_REQUEST | NLM_F_CREATE | (rule.Append ? NLM_F_APPEND : 0)), seq, rule.Family);
         w.PutStringZ(NFTA_RULE_TABLE, rule.Table);
         w.PutStringZ(NFTA_RULE_CHAIN, rule.Chain);
+        if (rule.Position is { } position)
+            w.PutU64BigEndian(NFTA_RULE_POSITION, position);
         NestToken list = w.BeginNest(NFTA_RULE_EXPRESSIONS, setNestedFlag: true);
         foreach (NftExpr e in rule.Expressions)
             e.Write(ref w);
         w.EndNest(list);
+        if (rule.Compat is { } compat)
+        {
+            NestToken nest = w.BeginNest(NFTA_RULE_COMPAT, setNestedFlag: true);
+            w.PutU32BigEndian(NFTA_RULE_COMPAT_PROTO, compat.Protocol);
+            w.PutU32BigEndian(NFTA_RULE_COMPAT_FLAGS, compat.Flags);
+            w.EndNest(nest);
+        }
         if (rule.Comment is not null)
             w.PutBytes(NFTA_RULE_USERDATA, NftUserData.Comment(rule.Comment));
         w.EndMessage();

@@ -11,7 +11,23 @@ public sealed record NftBaseChain(string Type, uint Hook, int Priority, int? Pol
 public sealed record NftChain(NftFamily Family, string Table, string Name, NftBaseChain? Base = null, string? Comment = null);
 
 /// <summary>A rule to append: its expression program and an optional comment (nft's user-data TLV).</summary>
-public sealed record NftRule(NftFamily Family, string Table, string Chain, IReadOnlyList<NftExpr> Expressions, string? Comment = null);
+public sealed record NftRule(NftFamily Family, string Table, string Chain, IReadOnlyList<NftExpr> Expressions, string? Comment = null)
+{
+    /// <summary>
+    /// False to insert instead of append: before the rule with handle <see cref="Position"/>, or at the head of the
+    /// chain when there is none.
+    /// </summary>
+    public bool Append { get; init; } = true;
+
+    /// <summary>NFTA_RULE_POSITION: the handle the rule goes after (appending) or before (inserting).</summary>
+    public ulong? Position { get; init; }
+
+    /// <summary>NFTA_RULE_COMPAT, which xt matches need: the rule's layer-4 protocol (0 for none) and flags.</summary>
+    public (uint Protocol, uint Flags)? Compat { get; init; }
+}
+
+/// <summary>One expression of a listed rule, undecoded: its name and its NFTA_EXPR_DATA attributes.</summary>
+public sealed record NftRawExpr(string Name, byte[] Data);
 
 /// <summary>A table as listed by the kernel.</summary>
 public sealed record NftTableInfo(NftFamily Family, string Name, ulong Handle, uint Flags, string? Comment);
@@ -29,4 +45,7 @@ public sealed record NftRuleInfo(NftFamily Family, string Table, string Chain, u
 
     /// <summary>The constants of the rule's cmp expressions, in order (addresses, protocol numbers, ports).</summary>
     public IReadOnlyList<byte[]> Compared { get; init; } = [];
+
+    /// <summary>Every expression with its attributes, in order, for decoders of whole programs (iptables-nft's).</summary>
+    public IReadOnlyList<NftRawExpr> Raw { get; init; } = [];
 }

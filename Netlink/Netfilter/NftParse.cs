@@ -71,6 +71,7 @@ public static class NftParse
         var expressions = new List<string>();
         List<string>? targets = null;
         List<byte[]>? constants = null;
+        var raw = new List<NftRawExpr>();
         foreach (NetlinkAttribute a in m.Attributes(Unsafe.SizeOf<NfGenMsg>()))
         {
             switch (a.Type)
@@ -86,12 +87,20 @@ public static class NftParse
                         foreach (NetlinkAttribute e in element.GetNested())
                         {
                             if (e.Type == NFTA_EXPR_NAME)
+                            {
                                 expressions.Add(name = e.GetString());
-                            else if (e.Type == NFTA_EXPR_DATA && name == "immediate" && VerdictChain(e) is { } target)
+                                continue;
+                            }
+                            if (e.Type != NFTA_EXPR_DATA || name is null)
+                                continue;
+                            raw.Add(new NftRawExpr(name, e.Payload.ToArray()));
+                            if (name == "immediate" && VerdictChain(e) is { } target)
                                 (targets ??= []).Add(target);
-                            else if (e.Type == NFTA_EXPR_DATA && name == "cmp" && CmpData(e) is { } data)
+                            else if (name == "cmp" && CmpData(e) is { } data)
                                 (constants ??= []).Add(data);
                         }
+                        if (name is not null && raw.Count < expressions.Count)
+                            raw.Add(new NftRawExpr(name, []));
                     }
                     break;
             }
@@ -100,6 +109,7 @@ public static class NftParse
         {
             JumpTargets = targets ?? [],
             Compared = constants ?? [],
+            Raw = raw,
         };
     }
 

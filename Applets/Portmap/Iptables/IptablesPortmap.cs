@@ -1,4 +1,5 @@
 using CniBox.Applets.Common;
+using CniBox.Applets.Common.Iptables;
 using CniBox.Applets.Common.Netfilter;
 using CniBox.Netlink.Netfilter;
 using CniBox.Spec;
@@ -7,10 +8,11 @@ using CniBox.Spec.Addressing;
 namespace CniBox.Applets.Portmap.Iptables;
 
 /// <summary>
-/// <c>"backend": "iptables"</c>: Go's iptables portmap layout (<see cref="PortmapIptablesRules"/>) written by running
-/// <c>iptables</c>/<c>ip6tables</c> as go-iptables does, so Go's DEL removes it. Only the families the container has
-/// an address in need their program. DEL and GC remove chains as <see cref="RemoveGoLayout"/> does: over netlink where
-/// iptables-nft holds them.
+/// <c>"backend": "iptables"</c>: Go's iptables portmap layout (<see cref="PortmapIptablesRules"/>) written as go-iptables
+/// does through <see cref="IptablesHost"/>: over netlink in iptables-nft's encoding (no process; the <c>iptables</c>
+/// program only for conditions beyond that encoding), or iptables-legacy where it holds the tables, so Go's DEL
+/// removes it. Only the families the container has an address in are touched. DEL and GC remove chains as
+/// <see cref="RemoveGoLayout"/> does: over netlink where iptables-nft holds them.
 /// </summary>
 /// <param name="network">The network this call serves: GC removes only this network's containers.</param>
 public sealed class IptablesPortmap(string network, NftHandle? nft = null) : IPortmapBackend
@@ -22,9 +24,10 @@ public sealed class IptablesPortmap(string network, NftHandle? nft = null) : IPo
     {
         if (plan.Mappings.Count == 0)
             return;
-        foreach (var (container, tool) in Families(plan))
-            foreach (IptablesChainSpec chain in PortmapIptablesRules.Chains(plan, container))
-                Setup(tool, chain);
+        foreach (var (container, ipt) in Families(plan))
+            using (ipt as IDisposable)
+                foreach (IptablesChainSpec chain in PortmapIptablesRules.Chains(plan, container))
+                    Setup(ipt, chain);
     }
 
     /// <summary>The removed chains' ports are not read back: the runtime's mappings on DEL name them.</summary>
@@ -37,16 +40,17 @@ public sealed class IptablesPortmap(string network, NftHandle? nft = null) : IPo
     /// <summary>checkPorts: the container's chain, each of its rules and each entry rule, per family it has an address in.</summary>
     public void Check(PortmapPlan plan)
     {
-        foreach (var (container, tool) in Families(plan))
+        foreach (var (container, ipt) in Families(plan))
         {
+            using var _ = ipt as IDisposable;
             string family = container.Address.IsV4 ? "ipv4" : "ipv6";
             IptablesChainSpec chain = PortmapIptablesRules.Dnat(plan, container);
-            if (!tool.NatChainExists(chain.Name))
+            if (!ipt.ChainExists(Nat, chain.Name))
                 throw CheckFailed(family, $"chain {chain.Name} not found in iptables table nat");
-            if (chain.Rules.Any(rule => !tool.NatRuleExists(chain.Name, rule)))
+            if (chain.Rules.Any(rule => !ipt.Exists(Nat, chain.Name, rule)))
                 throw CheckFailed(family, $"rule {GoList(chain.Rules)} in chain {chain.Name} not found in table nat");
             foreach (string entryChain in chain.EntryChains)
-                if (chain.EntryRules.Any(rule => !tool.NatRuleExists(entryChain, chain.EntryRule(rule))))
+                if (chain.EntryRules.Any(rule => !ipt.Exists(Nat, entryChain, chain.EntryRule(rule))))
                     throw CheckFailed(family, $"rule {GoList(chain.EntryRules)} in chain {entryChain} not found in table nat");
         }
     }
@@ -58,13 +62,17 @@ public sealed class IptablesPortmap(string network, NftHandle? nft = null) : IPo
     public void Gc(IReadOnlySet<string> validContainerIds)
     {
         var stale = new HashSet<string>(StringComparer.Ordinal);
-        foreach (string program in new[] { "iptables", "ip6tables" })
+        foreach (bool v6 in new[] { false, true })
         {
-            if (IptablesProgram.Find(program) is not { } tool || !tool.NatChainExists(PortmapIptablesRules.TopLevelDnatChain))
-                continue;
-            foreach (string line in tool.Run("-t", IptablesProgram.Nat, "-S", PortmapIptablesRules.TopLevelDnatChain).Split('\n'))
-                if (PortmapIptablesRules.EntryOwner(line) is ({ } net, { } id) && net == network && !validContainerIds.Contains(id))
-                    stale.Add(id);
+            IIptables ipt = IptablesHost.Open(v6, nft);
+            using (ipt as IDisposable)
+            {
+                if (!ipt.ChainExists(Nat, PortmapIptablesRules.TopLevelDnatChain))
+                    continue;
+                foreach (string line in ipt.ListRules(Nat, PortmapIptablesRules.TopLevelDnatChain))
+                    if (PortmapIptablesRules.EntryOwner(line) is ({ } net, { } id) && net == network && !validContainerIds.Contains(id))
+                        stale.Add(id);
+            }
         }
         foreach (string containerId in stale)
             RemoveGoLayout(network, containerId, nft);
@@ -89,28 +97,27 @@ public sealed class IptablesPortmap(string network, NftHandle? nft = null) : IPo
         IptablesProgram.RemoveLegacyNatChains(chains);
     }
 
+    private const string Nat = IptablesProgram.Nat;
+
     /// <summary>chain.setup: the chain, its rules (appended once), then its entry rules in each entry chain.</summary>
-    private static void Setup(IptablesProgram tool, IptablesChainSpec chain)
+    private static void Setup(IIptables ipt, IptablesChainSpec chain)
     {
-        tool.EnsureNatChain(chain.Name);
+        ipt.EnsureChain(Nat, chain.Name);
         foreach (string[] rule in chain.Rules)
-            tool.InsertUniqueNat(chain.Name, rule);
+            ipt.InsertUnique(Nat, chain.Name, rule);
         foreach (string entryChain in chain.EntryChains)
             foreach (string[] rule in chain.EntryRules)
-                tool.InsertUniqueNat(entryChain, chain.EntryRule(rule), chain.PrependEntry);
+                ipt.InsertUnique(Nat, entryChain, chain.EntryRule(rule), chain.PrependEntry);
     }
 
-    private static IEnumerable<(IpNet Container, IptablesProgram Tool)> Families(PortmapPlan plan)
+    /// <summary>Each family the container has an address in, with its iptables (the conditions decide whether netlink can write them).</summary>
+    private IEnumerable<(IpNet Container, IIptables Iptables)> Families(PortmapPlan plan)
     {
         if (plan.ContainerV4 is { } v4)
-            yield return (v4, Program("iptables"));
+            yield return (v4, IptablesHost.OpenFor(false, [plan.ConditionsV4 ?? []], nft));
         if (plan.ContainerV6 is { } v6)
-            yield return (v6, Program("ip6tables"));
+            yield return (v6, IptablesHost.OpenFor(true, [plan.ConditionsV6 ?? []], nft));
     }
-
-    private static IptablesProgram Program(string program) =>
-        IptablesProgram.Require(program, "portmap \"backend\": \"iptables\"",
-            "install iptables, or use \"backend\": \"nftables\" (no external program)");
 
     private static CniException CheckFailed(string family, string why) =>
         new(ErrorCode.Internal, $"could not check {family} dnat: {why}");

@@ -47,6 +47,45 @@ public partial class NoSharedObjectProcessTests
         }
     }
 
+    /// <summary>
+    /// Go's iptables layouts (bridge's <c>ipMasqBackend: iptables</c>, portmap's <c>backend: iptables</c>) on a host
+    /// namespace that iptables-nft owns: written, checked and removed over netlink, so no iptables process starts.
+    /// </summary>
+    [TestCase("bridge")]
+    [TestCase("portmap")]
+    public void IptablesLayoutsStartNoIptablesOnNftHosts(string applet)
+    {
+        RequireTools();
+        using var net = new NetHarness("so");
+        var container = net.Container();
+        string conf;
+        if (applet == "bridge")
+            conf = NetHarness.Conf("bridge", "1.0.0", net.HostLocal("10.199.151.0/24"),
+                ",\"bridge\":\"cbtxt1\",\"isGateway\":true,\"ipMasq\":true,\"ipMasqBackend\":\"iptables\"");
+        else
+        {
+            var ptp = NetHarness.Conf("ptp", "1.0.0", net.HostLocal("10.199.152.0/24"));
+            var prev = CniAssert.Success(net.Run(Binaries.Applet("ptp"), "ADD", ptp, container.Path, "cbt-so")).GetRawText();
+            conf = NetHarness.Conf("portmap", "1.0.0", "", ",\"backend\":\"iptables\",\"snat\":true,\"runtimeConfig\":{\"portMappings\":" +
+                "[{\"hostPort\":18080,\"containerPort\":80,\"protocol\":\"tcp\"},{\"hostPort\":18053,\"containerPort\":53,\"protocol\":\"udp\"}]}" +
+                ",\"prevResult\":" + prev);
+        }
+        var node = JsonNode.Parse(conf)!.AsObject();
+        foreach (var verb in Verbs)
+        {
+            var env = PluginProcess.Env(verb, "cbt-so", container.Path, "eth0", Binaries.AppletDir);
+            var (result, trace) = Traced(env, node.ToJsonString(), ["ip", "netns", "exec", net.Host.Name], [Binaries.Applet(applet)]);
+            Assert.That(result.ExitCode, Is.EqualTo(0), $"{applet} {verb}: {result.Stdout}{result.Stderr}");
+            Assert.That(Execs(trace), Is.EqualTo(1), $"{applet} {verb} started a process:\n{trace}");
+            if (verb == "ADD")
+            {
+                string save = NftTestNetns.Run("ip", ["netns", "exec", net.Host.Name, "iptables-nft-save", "-t", "nat"]);
+                Assert.That(save, Does.Contain(applet == "bridge" ? "-j MASQUERADE" : "-j DNAT --to-destination"), "the layout is there for iptables");
+                if (applet == "bridge") node["prevResult"] = JsonNode.Parse(result.Stdout);
+            }
+        }
+    }
+
     [Test]
     public void CnitoolVerbsOpenNoSharedObject()
     {

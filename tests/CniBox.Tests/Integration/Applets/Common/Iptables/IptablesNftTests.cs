@@ -1,0 +1,211 @@
+using System.Diagnostics;
+using System.Text;
+using CniBox.Applets.Common.Iptables;
+using CniBox.Tests.Support;
+using CniBox.Tests.Unit.Netlink.Netfilter.Xtables;
+
+namespace CniBox.Tests.Integration.Applets.Common.Iptables;
+
+/// <summary>
+/// <see cref="IptablesNft"/> against the real iptables-nft 1.8.9 in throwaway namespaces, with the commands of every
+/// captured scenario (firewall, ipMasq and portmap shapes, v4 and v6): iptables-save is the same whoever made the
+/// rules, iptables sees, checks and deletes ours, and ours finds and deletes iptables'.
+/// </summary>
+[TestFixture, Category("root"), NonParallelizable]
+public sealed class IptablesNftTests
+{
+    private static IEnumerable<TestCaseData> Scenarios() =>
+        XtCaptures.Commands.Select(c => c.Scenario).Distinct().Select(s => new TestCaseData(s).SetArgDisplayNames(s));
+
+    [SetUp]
+    public void RequireRoot() => TestNetns.RequireRoot();
+
+    [TestCaseSource(nameof(Scenarios))]
+    public void SaveAfterOursEqualsSaveAfterIptables(string scenario)
+    {
+        var commands = Commands(scenario);
+        bool v6 = commands[0].Ipv6;
+        using var theirs = new IptablesNftNode();
+        using var ours = new IptablesNftNode();
+        using IptablesNft ipt = ours.Ours(v6);
+        foreach (XtCommand c in commands)
+        {
+            Assert.That(theirs.Theirs(v6, [.. c.Args]).Exit, Is.Zero, string.Join(' ', c.Args));
+            Apply(ipt, c);
+        }
+        Assert.That(ours.Save(v6), Does.Contain($"*{commands[0].Table}\n").And.Contains("\n-A "));
+        Assert.That(ours.Save(v6), Is.EqualTo(theirs.Save(v6)));
+    }
+
+    [TestCaseSource(nameof(Scenarios))]
+    public void IptablesListsChecksAndDeletesOurs(string scenario)
+    {
+        var commands = Commands(scenario);
+        bool v6 = commands[0].Ipv6;
+        string table = commands[0].Table;
+        using var node = new IptablesNftNode();
+        using (IptablesNft ipt = node.Ours(v6))
+            foreach (XtCommand c in commands)
+                Apply(ipt, c);
+        foreach (string chain in Chains(commands))
+        {
+            IReadOnlyList<string> listed = node.Ours(v6).ListRules(table, chain);
+            Assert.That(node.Theirs(v6, "-t", table, "-S", chain).Stdout.TrimEnd('\n').Split('\n'), Is.EqualTo(listed), chain);
+            foreach (string line in listed.Where(l => l.StartsWith("-A ", StringComparison.Ordinal)))
+            {
+                string[] spec = Split(line)[2..];
+                Assert.That(node.Theirs(v6, ["-t", table, "-C", chain, .. spec]).Exit, Is.Zero, "-C " + line);
+                Assert.That(node.Theirs(v6, ["-t", table, "-D", chain, .. spec]).Exit, Is.Zero, "-D " + line);
+            }
+            Assert.That(node.Ours(v6).ListRules(table, chain), Has.Count.EqualTo(1), chain);
+        }
+    }
+
+    [TestCaseSource(nameof(Scenarios))]
+    public void OursFindsAndDeletesIptablesRules(string scenario)
+    {
+        var commands = Commands(scenario);
+        bool v6 = commands[0].Ipv6;
+        string table = commands[0].Table;
+        using var node = new IptablesNftNode();
+        foreach (XtCommand c in commands)
+            node.Theirs(v6, [.. c.Args]);
+        using IptablesNft ipt = node.Ours(v6);
+        foreach (string chain in Chains(commands))
+        {
+            string[] lines = node.Theirs(v6, "-t", table, "-S", chain).Stdout.TrimEnd('\n').Split('\n');
+            Assert.That(ipt.ListRules(table, chain), Is.EqualTo(lines), chain);
+            foreach (string line in lines.Where(l => l.StartsWith("-A ", StringComparison.Ordinal)))
+            {
+                string[] spec = Split(line)[2..];
+                Assert.That(ipt.Exists(table, chain, spec), Is.True, line);
+                Assert.That(ipt.DeleteIfExists(table, chain, spec), Is.True, line);
+                Assert.That(ipt.Exists(table, chain, spec), Is.False, line);
+            }
+            Assert.That(node.Theirs(v6, "-t", table, "-S", chain).Stdout.TrimEnd('\n').Split('\n'), Has.Length.EqualTo(1), chain);
+        }
+    }
+
+    [Test]
+    public void ForeignRuleEqualsNothingAndStays()
+    {
+        using var node = new IptablesNftNode();
+        using IptablesNft ipt = node.Ours(ipv6: false);
+        ipt.EnsureChain("filter", "CNI-FORWARD");
+        NftTestNetns.Run("ip", ["netns", "exec", node.Netns.Name, "nft", "add", "rule", "ip", "filter", "CNI-FORWARD", "ct", "state", "established", "accept"]);
+        using IptablesNft fresh = node.Ours(ipv6: false);
+        string[] rule = ["-m", "conntrack", "--ctstate", "ESTABLISHED", "-j", "ACCEPT"];
+        Assert.That(fresh.ListRules("filter", "CNI-FORWARD")[1], Does.Contain("foreign rule"));
+        Assert.That(fresh.Exists("filter", "CNI-FORWARD", rule), Is.False);
+        Assert.That(fresh.DeleteIfExists("filter", "CNI-FORWARD", rule), Is.False);
+        Assert.That(fresh.ListRules("filter", "CNI-FORWARD"), Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public void MissingChainIsNotAnErrorForChecksAndDeletes()
+    {
+        using var node = new IptablesNftNode();
+        using IptablesNft ipt = node.Ours(ipv6: true);
+        string[] rule = ["-s", "fd99:150::2/128", "-j", "ACCEPT"];
+        Assert.That(ipt.ChainExists("filter", "CNI-FORWARD"), Is.False);
+        Assert.That(ipt.Exists("filter", "CNI-FORWARD", rule), Is.False);
+        Assert.That(ipt.DeleteIfExists("filter", "CNI-FORWARD", rule), Is.False);
+        Assert.DoesNotThrow(() => ipt.ClearAndDeleteChain("filter", "CNI-FORWARD"));
+        Assert.That(ipt.ChainExists("filter", "FORWARD"), Is.True, "built-in chains exist before iptables-nft creates them");
+        Assert.That(() => ipt.Append("filter", "CNI-FORWARD", rule), Throws.TypeOf<CniBox.Spec.CniException>().With.Message.Contains("No chain"));
+    }
+
+    [Test]
+    public void EnsureChainAcceptsAChainAnotherProcessMadeMeanwhile()
+    {
+        using var node = new IptablesNftNode();
+        using IptablesNft ipt = node.Ours(ipv6: false);
+        ipt.EnsureChain("filter", "CNI-ADMIN");
+        Assert.That(ipt.ChainExists("filter", "CNI-FORWARD"), Is.False);
+        Assert.That(node.Theirs(false, "-t", "filter", "-N", "CNI-FORWARD").Exit, Is.Zero);
+        Assert.DoesNotThrow(() => ipt.EnsureChain("filter", "CNI-FORWARD"));
+        ipt.Append("filter", "CNI-FORWARD", ["-s", "10.199.150.2/32", "-j", "ACCEPT"]);
+        Assert.That(node.Theirs(false, "-t", "filter", "-C", "CNI-FORWARD", "-s", "10.199.150.2/32", "-j", "ACCEPT").Exit, Is.Zero);
+    }
+
+    /// <summary>A measurement, not a test: Exists and Append with 2,000 rules in one chain (prints the times).</summary>
+    [Test, Explicit("measurement")]
+    public void ExistsAtTwoThousandRules()
+    {
+        using var node = new IptablesNftNode();
+        using (IptablesNft writer = node.Ours(ipv6: false))
+        {
+            writer.EnsureChain("filter", "CNI-FORWARD");
+            for (int i = 0; i < 2000; i++)
+                writer.Append("filter", "CNI-FORWARD", ["-s", $"10.199.{150 + i / 250}.{i % 250 + 2}/32", "-j", "ACCEPT"]);
+        }
+        string[] last = ["-s", "10.199.157.251/32", "-j", "ACCEPT"];
+        using IptablesNft ipt = node.Ours(ipv6: false);
+        var cold = Stopwatch.StartNew();
+        bool found = ipt.Exists("filter", "CNI-FORWARD", last);
+        cold.Stop();
+        var warm = Stopwatch.StartNew();
+        for (int i = 0; i < 100; i++)
+            ipt.Exists("filter", "CNI-FORWARD", ["-s", "10.199.158.1/32", "-j", "ACCEPT"]);
+        warm.Stop();
+        var append = Stopwatch.StartNew();
+        for (int i = 0; i < 100; i++)
+            ipt.Append("filter", "CNI-FORWARD", ["-d", $"10.199.153.{i + 1}/32", "-j", "ACCEPT"]);
+        append.Stop();
+        using IptablesNft again = node.Ours(ipv6: false);
+        var coldWarmJit = Stopwatch.StartNew();
+        again.Exists("filter", "CNI-FORWARD", last);
+        coldWarmJit.Stop();
+        TestContext.Out.WriteLine($"2000 rules: first Exists (lists the chain) {cold.Elapsed.TotalMilliseconds:F1} ms " +
+            $"({coldWarmJit.Elapsed.TotalMilliseconds:F1} ms on a second instance, code already compiled), " +
+            $"then Exists {warm.Elapsed.TotalMilliseconds / 100:F3} ms, Append {append.Elapsed.TotalMilliseconds / 100:F3} ms");
+        Assert.That(found, Is.True);
+    }
+
+    private static List<XtCommand> Commands(string scenario) => XtCaptures.Commands.Where(c => c.Scenario == scenario).ToList();
+
+    private static IEnumerable<string> Chains(IEnumerable<XtCommand> commands) =>
+        commands.Select(c => c.Args[3]).Where(c => c != "CNI-CBT-GONE").Distinct();
+
+    /// <summary>go-iptables' operation for one captured iptables command.</summary>
+    private static void Apply(IptablesNft ipt, XtCommand c)
+    {
+        string table = c.Table, chain = c.Args[3];
+        var rest = c.Args.Skip(4).ToList();
+        switch (c.Args[2])
+        {
+            case "-N": ipt.EnsureChain(table, chain); break;
+            case "-A": ipt.Append(table, chain, rest); break;
+            case "-I": ipt.Insert(table, chain, int.Parse(rest[0]), rest[1..]); break;
+            case "-C": Assert.That(ipt.Exists(table, chain, rest), Is.True); break;
+            case "-D": Assert.That(ipt.DeleteIfExists(table, chain, rest), Is.True); break;
+            case "-F": break;
+            case "-X": ipt.ClearAndDeleteChain(table, chain); break;
+            default: throw new AssertionException($"no operation for {c.Args[2]}");
+        }
+    }
+
+    /// <summary>An <c>iptables -S</c> line back into arguments: words, or double-quoted with backslash escapes.</summary>
+    private static string[] Split(string line)
+    {
+        var words = new List<string>();
+        var word = new StringBuilder();
+        bool quoted = false, any = false;
+        for (int i = 0; i < line.Length; i++)
+        {
+            char ch = line[i];
+            if (quoted && ch == '\\' && i + 1 < line.Length) { word.Append(line[++i]); continue; }
+            if (ch == '"') { quoted = !quoted; any = true; continue; }
+            if (ch == ' ' && !quoted)
+            {
+                if (word.Length > 0 || any) words.Add(word.ToString());
+                word.Clear();
+                any = false;
+                continue;
+            }
+            word.Append(ch);
+        }
+        if (word.Length > 0 || any) words.Add(word.ToString());
+        return [.. words];
+    }
+}
