@@ -62,7 +62,9 @@ public sealed class FirewallApplet(FirewallBackends? backends = null, FirewallRe
         }
         catch
         {
-            Rollback.Run(call.Log, "firewall rules", () => backend.Del(attachment));
+            // The same iptables instance knows which chains its ADD created; nftables takes the new bridge's isolation with it.
+            Rollback.Run(call.Log, "firewall rules", () =>
+                (record.IsolatesInNftables ? _backends.Create(name, config, nft, Cleanup(record)) : backend).Del(attachment));
             Rollback.Run(call.Log, "isolation rules", () => RemoveIsolation(record));
             throw;
         }
