@@ -49,7 +49,8 @@ public sealed class FirewallApplet(FirewallBackends? backends = null, FirewallRe
         if (config.IngressPolicy != IngressPolicy.Open) RequireBridge(config, prevResult);
         using var nft = OpenNft();
         var name = _backends.Choose(config, nft);
-        var backend = _backends.Create(name, config, nft);
+        var firstAdd = _records.Read(call.NetworkName, call.ContainerId, call.IfName) is null;
+        var backend = _backends.Create(name, config, nft, firstAdd: firstAdd);
         var record = new FirewallRecord(call.NetworkName, call.ContainerId, call.IfName, name, attachment.HostInterface,
             config.IngressPolicy, attachment.Addresses);
         backend.Add(attachment);
