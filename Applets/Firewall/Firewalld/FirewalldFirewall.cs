@@ -1,5 +1,6 @@
 using CniBox.Spec;
 using CniBox.Spec.Addressing;
+using CniBox.Spec.Skeleton;
 
 namespace CniBox.Applets.Firewall.Firewalld;
 
@@ -11,12 +12,21 @@ namespace CniBox.Applets.Firewall.Firewalld;
 /// </summary>
 public sealed class FirewalldFirewall(FirewalldClient client, string zone) : IFirewallBackend
 {
-    public const string BackendName = "firewalld";
-    public const string DefaultZone = "trusted";
-
-    public string Name => BackendName;
+    public string Name => FirewallConfig.Firewalld;
 
     public string Zone { get; } = zone;
+
+    /// <summary>Go's auto-detection: firewalld's bus name has an owner on the call's system bus.</summary>
+    public static bool IsRunning(PluginCall call)
+    {
+        using var client = new FirewalldClient(FirewalldClient.SystemBusAddress(call.Getenv), call.Log);
+        return client.HasOwner();
+    }
+
+    /// <summary>The backend for a call: its system bus, the config's zone. The connection lasts as long as the process
+    /// (one call).</summary>
+    public static FirewalldFirewall For(PluginCall call, FirewallConfig config) =>
+        new(new FirewalldClient(FirewalldClient.SystemBusAddress(call.Getenv), call.Log), config.FirewalldZone);
 
     /// <summary>firewalld's spelling of a container address as a source: the host prefix of its family.</summary>
     public static string Source(IpNet address) => $"{address.Address}/{address.Address.Bits}";
