@@ -142,6 +142,29 @@ public class FirewalldClientTests
     }
 
     [Test]
+    public void AFirewalldThatDoesNotAnswerCostsOneTimeout()
+    {
+        var shortWaits = new FirewalldTimeouts(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(500));
+        using var client = new FirewalldClient(_bus.Address, Serilog.Core.Logger.None, shortWaits);
+        Signal("STOP");
+        try
+        {
+            Assert.That(client.HasOwner(), Is.True, "the bus daemon answers for a stopped firewalld");
+            var e = Assert.Throws<CniException>(() => client.AddSource("trusted", "10.199.155.10/32"))!;
+            Assert.That(e.Msg, Is.EqualTo($"failed to add the address 10.199.155.10/32 to trusted zone: no answer on {_bus.Address} within 0.5s to the call"));
+            Assert.That(client.RemoveSource("trusted", "10.199.155.10/32"), Is.False, "the next call fails at once");
+        }
+        finally
+        {
+            Signal("CONT");
+        }
+        using var again = Client();
+        again.RemoveSource("trusted", "10.199.155.10/32");
+    }
+
+    private void Signal(string name) => NftTestNetns.Run("kill", [$"-{name}", _firewalld.Pid.ToString()]);
+
+    [Test]
     public void CallsOnABusWithoutFirewalldSayItIsNotRunning()
     {
         using var emptyBus = new PrivateSystemBus();
