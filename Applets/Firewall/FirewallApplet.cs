@@ -48,9 +48,9 @@ public sealed class FirewallApplet(FirewallBackends? backends = null, FirewallRe
         var attachment = Attachment(call, prevResult);
         if (config.IngressPolicy != IngressPolicy.Open) RequireBridge(config, prevResult);
         using var nft = OpenNft();
-        var name = _backends.Choose(config, nft);
+        var name = _backends.Choose(call, config, nft);
         var firstAdd = _records.Read(call.NetworkName, call.ContainerId, call.IfName) is null;
-        var backend = _backends.Create(name, config, nft, firstAdd: firstAdd);
+        var backend = _backends.Create(call, name, config, nft, firstAdd: firstAdd);
         var record = new FirewallRecord(call.NetworkName, call.ContainerId, call.IfName, name, attachment.HostInterface,
             config.IngressPolicy, attachment.Addresses);
         backend.Add(attachment);
@@ -65,7 +65,7 @@ public sealed class FirewallApplet(FirewallBackends? backends = null, FirewallRe
         {
             // The same iptables instance knows which chains its ADD created; nftables takes the new bridge's isolation with it.
             Rollback.Run(call.Log, "firewall rules", () =>
-                (record.IsolatesInNftables ? _backends.Create(name, config, nft, Cleanup(record)) : backend).Del(attachment));
+                (record.IsolatesInNftables ? _backends.Create(call, name, config, nft, Cleanup(record)) : backend).Del(attachment));
             Rollback.Run(call.Log, "isolation rules", () => RemoveIsolation(record));
             throw;
         }
@@ -76,18 +76,18 @@ public sealed class FirewallApplet(FirewallBackends? backends = null, FirewallRe
         var recorded = _records.Read(call.NetworkName, call.ContainerId, call.IfName);
         using var nft = OpenNft();
         var fromResult = prevResult is null ? null : Attachment(call, prevResult);
-        var name = recorded?.Backend is { Length: > 0 } b ? b : _backends.Choose(config, nft);
+        var name = recorded?.Backend is { Length: > 0 } b ? b : _backends.Choose(call, config, nft);
         var record = recorded ?? new FirewallRecord(call.NetworkName, call.ContainerId, call.IfName, name,
             fromResult?.HostInterface, IngressPolicy.Open, fromResult?.Addresses ?? []);
-        Delete(record, fromResult?.Addresses ?? [], config, nft);
+        Delete(call, record, fromResult?.Addresses ?? [], config, nft);
     }
 
     protected override void Check(PluginCall call, FirewallConfig config, CniResult prevResult)
     {
         var attachment = Attachment(call, prevResult);
         using var nft = OpenNft();
-        var name = _records.Read(call.NetworkName, call.ContainerId, call.IfName)?.Backend is { Length: > 0 } b ? b : _backends.Choose(config, nft);
-        _backends.Create(name, config, nft).Check(attachment);
+        var name = _records.Read(call.NetworkName, call.ContainerId, call.IfName)?.Backend is { Length: > 0 } b ? b : _backends.Choose(call, config, nft);
+        _backends.Create(call, name, config, nft).Check(attachment);
         if (name != FirewallConfig.Nftables && attachment.HostInterface is { } bridge && config.IngressPolicy != IngressPolicy.Open)
             foreach (var v6 in IptablesFirewall.Families(attachment.Addresses))
                 new IptablesIsolation(IptablesHost.Open(v6)).Check(bridge, config.IngressPolicy);
@@ -100,16 +100,16 @@ public sealed class FirewallApplet(FirewallBackends? backends = null, FirewallRe
         using var nft = OpenNft();
         foreach (var record in _records.InNetwork(call.NetworkName).ToList())
             if (!valid.Contains(new Attachment(record.ContainerId, record.IfName)))
-                Delete(record, [], config, nft);
+                Delete(call, record, [], config, nft);
     }
 
     /// <summary>The attachment's rules (recorded addresses and <paramref name="extra"/> ones), its bridge's isolation when it was the last, its record.</summary>
-    private void Delete(FirewallRecord record, IReadOnlyList<IpNet> extra, FirewallConfig config, NftHandle nft)
+    private void Delete(PluginCall call, FirewallRecord record, IReadOnlyList<IpNet> extra, FirewallConfig config, NftHandle nft)
     {
         var addresses = record.Addresses.Concat(extra).Distinct().ToList();
         var attachment = new FirewallAttachment(record.ContainerId, record.Network, record.IfName, addresses, record.Bridge);
         var cleanup = Cleanup(record);
-        var backend = _backends.Create(record.Backend, config with { IngressPolicy = record.Policy }, nft, record.IsolatesInNftables ? cleanup : null);
+        var backend = _backends.Create(call, record.Backend, config with { IngressPolicy = record.Policy }, nft, record.IsolatesInNftables ? cleanup : null);
         backend.Del(attachment);
         if (!record.IsolatesInNftables && cleanup is { } c)
             foreach (var v6 in IptablesFirewall.Families(addresses))

@@ -1,8 +1,10 @@
 using CniBox.Applets.Common.Iptables;
+using CniBox.Applets.Firewall.Firewalld;
 using CniBox.Applets.Firewall.Iptables;
 using CniBox.Applets.Firewall.Nftables;
 using CniBox.Netlink.Netfilter;
 using CniBox.Spec;
+using CniBox.Spec.Skeleton;
 
 namespace CniBox.Applets.Firewall;
 
@@ -12,32 +14,28 @@ namespace CniBox.Applets.Firewall;
 /// iptables table (iptables-nft's filter/nat/mangle/raw/security in ip or ip6, or a legacy table: someone filters
 /// with iptables, and an nftables accept could not get past their drop), else nftables.
 /// </summary>
-/// <param name="firewalldRunning">The firewalld probe; null when this build has no firewalld backend.</param>
-/// <param name="firewalld">Makes the firewalld backend for a config; null when this build has none.</param>
-public sealed class FirewallBackends(Func<bool>? firewalldRunning, Func<FirewallConfig, IFirewallBackend>? firewalld)
+/// <param name="firewalldRunning">The firewalld probe, on the bus of the call's environment; null: never firewalld.</param>
+/// <param name="firewalld">Makes the firewalld backend for a call and its config; null: no firewalld backend.</param>
+public sealed class FirewallBackends(Func<PluginCall, bool>? firewalldRunning, Func<PluginCall, FirewallConfig, IFirewallBackend>? firewalld)
 {
     private static readonly string[] IptablesTables = ["filter", "nat", "mangle", "raw", "security"];
 
-    /// <summary>The firewalld seam (branch fwd fills both): the bus-name probe and the D-Bus backend.</summary>
-    public static readonly Func<bool>? FirewalldProbe = null;
-    public static readonly Func<FirewallConfig, IFirewallBackend>? FirewalldFactory = null;
-
-    public static FirewallBackends Default { get; } = new(FirewalldProbe, FirewalldFactory);
+    public static FirewallBackends Default { get; } = new(FirewalldFirewall.IsRunning, FirewalldFirewall.For);
 
     /// <summary>The backend's name for <paramref name="config"/> on this node (the calling thread's namespace).</summary>
-    public string Choose(FirewallConfig config, NftHandle nft)
+    public string Choose(PluginCall call, FirewallConfig config, NftHandle nft)
     {
         if (config.Backend.Length > 0) return config.Backend;
-        if (firewalldRunning?.Invoke() == true) return FirewallConfig.Firewalld;
+        if (firewalldRunning?.Invoke(call) == true) return FirewallConfig.Firewalld;
         return HasIptablesTables(nft) ? FirewallConfig.Iptables : FirewallConfig.Nftables;
     }
 
     /// <param name="firstAdd">No record of the attachment exists: the nftables ADD need not look for its old rules.</param>
-    public IFirewallBackend Create(string name, FirewallConfig config, NftHandle nft, IsolationCleanup? cleanup = null, bool firstAdd = false) => name switch
+    public IFirewallBackend Create(PluginCall call, string name, FirewallConfig config, NftHandle nft, IsolationCleanup? cleanup = null, bool firstAdd = false) => name switch
     {
         FirewallConfig.Iptables => new IptablesFirewall(config.AdminChain),
         FirewallConfig.Nftables => new NftablesFirewall(nft, config.IngressPolicy, cleanup, firstAdd),
-        FirewallConfig.Firewalld => firewalld?.Invoke(config) ?? throw new CniException(ErrorCode.Internal,
+        FirewallConfig.Firewalld => firewalld?.Invoke(call, config) ?? throw new CniException(ErrorCode.Internal,
             "the firewalld backend is not part of this cnibox build; use \"backend\": \"iptables\" or \"nftables\""),
         _ => throw new CniException(ErrorCode.InvalidNetworkConfig, $"unknown firewall backend \"{name}\""),
     };

@@ -16,7 +16,7 @@ public sealed class IptablesFirewall(string adminChain, Func<bool, IIptables> op
     /// <summary>The families whose chains this instance's ADD created: its DEL (a rollback) removes them again.</summary>
     private readonly HashSet<bool> _created = [];
 
-    public IptablesFirewall(string adminChain) : this(adminChain, IptablesHost.Open)
+    public IptablesFirewall(string adminChain) : this(adminChain, v6 => IptablesHost.Open(v6))
     {
     }
 
