@@ -1,6 +1,7 @@
 using CniBox.Applets.Bandwidth;
 using CniBox.Applets.Bridge;
 using CniBox.Applets.CniTool;
+using CniBox.Applets.Firewall;
 using CniBox.Applets.Loopback;
 using CniBox.Applets.Portmap;
 using CniBox.Applets.Ptp;
@@ -27,6 +28,7 @@ public static class AppletTable
         Meta("bandwidth", () => new BandwidthApplet()),
         Plugin("bridge", () => new BridgeApplet()),
         new("cnitool", AppletKind.Tool, () => new CniToolApplet()),
+        Meta("firewall", () => new FirewallApplet()),
         Ipam("host-local", () => new HostLocalPlugin()),
         Plugin("loopback", () => new LoopbackApplet()),
         Meta("portmap", () => new PortmapApplet()),

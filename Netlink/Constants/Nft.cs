@@ -151,7 +151,12 @@ public static class Nft
     // enum nft_ct_attributes, nft_ct_keys (linux/netfilter/nf_tables.h), IPS_DST_NAT (nf_conntrack_common.h)
     public const ushort NFTA_CT_DREG = 1;
     public const ushort NFTA_CT_KEY = 2;
+    public const uint NFT_CT_STATE = 0;
     public const uint NFT_CT_STATUS = 2;
+
+    // NF_CT_STATE_BIT(IP_CT_ESTABLISHED) and (IP_CT_RELATED) (nf_conntrack_common.h): the bits of ct state
+    public const uint NF_CT_STATE_ESTABLISHED = 2;
+    public const uint NF_CT_STATE_RELATED = 4;
     public const uint IPS_DST_NAT = 0x20;
 
     // linux/netfilter/nf_nat.h

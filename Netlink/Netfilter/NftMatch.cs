@@ -94,6 +94,14 @@ public static class NftMatch
         new CmpExpr(NFT_CMP_NEQ, new byte[4]),
     ];
 
+    /// <summary><c>ct state established,related</c>: the state bits masked, compared != 0, as nft encodes a list of states.</summary>
+    public static NftExpr[] CtStateEstablishedOrRelated() =>
+    [
+        new CtExpr(NFT_CT_STATE),
+        new BitwiseExpr(BitConverter.GetBytes(NF_CT_STATE_ESTABLISHED | NF_CT_STATE_RELATED), new byte[4]),
+        new CmpExpr(NFT_CMP_NEQ, new byte[4]),
+    ];
+
     /// <summary><c>tcp|udp|sctp dport N</c> as nft writes it in an ip/ip6 table: <c>meta l4proto</c>, then the port.</summary>
     public static NftExpr[] ProtocolPort(byte protocol, ushort port) => [.. L4Proto(protocol), .. DestinationPort(port)];
 

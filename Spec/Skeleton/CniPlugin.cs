@@ -23,6 +23,9 @@ public abstract class CniPlugin<TConfig> : IApplet, IInProcessPlugin
     /// <summary>The spec versions the plugin speaks (VERSION, the version gate); Go's bandwidth starts at 0.3.0.</summary>
     protected virtual IReadOnlyList<string> SupportedVersions => CniVersion.Supported;
 
+    /// <summary>The first stderr line when run without CNI_COMMAND (Go's bv.BuildString); firewall's is what nerdctl parses.</summary>
+    protected virtual string About(string appletName) => $"CNI {appletName} plugin, cnibox {BuildInfo.Version}";
+
     protected abstract CniResult Add(PluginCall call, TConfig config);
     protected abstract void Del(PluginCall call, TConfig config);
     protected abstract void Check(PluginCall call, TConfig config);
@@ -67,7 +70,7 @@ public abstract class CniPlugin<TConfig> : IApplet, IInProcessPlugin
         var commandText = ctx.Getenv("CNI_COMMAND");
         if (string.IsNullOrEmpty(commandText))
         {
-            ctx.Stderr.WriteLine($"CNI {ctx.Name} plugin, cnibox {BuildInfo.Version}");
+            ctx.Stderr.WriteLine(About(ctx.Name));
             ctx.Stderr.WriteLine($"CNI protocol versions supported: {string.Join(", ", SupportedVersions)}");
             return 0;
         }

@@ -1,0 +1,114 @@
+using CniBox.Applets.Common.Iptables;
+using CniBox.Spec;
+using CniBox.Spec.Addressing;
+using static CniBox.Applets.Firewall.Iptables.FirewallIptablesRules;
+
+namespace CniBox.Applets.Firewall.Iptables;
+
+/// <summary>
+/// <c>"backend": "iptables"</c>: Go's layout (<see cref="FirewallIptablesRules"/>) through <see cref="IIptables"/>, one
+/// per family the container has an address in (Go opens both families up front and fails on a host without
+/// ip6tables even for a v4-only container; this does not). ADD rolls back the address rules it appended when a later
+/// one fails, as Go's cleanupRules does; DEL ignores what is already gone.
+/// </summary>
+public sealed class IptablesFirewall(string adminChain, Func<bool, IIptables> open) : IFirewallBackend
+{
+    /// <summary>The families whose chains this instance's ADD created: its DEL (a rollback) removes them again.</summary>
+    private readonly HashSet<bool> _created = [];
+
+    public IptablesFirewall(string adminChain) : this(adminChain, IptablesHost.Open)
+    {
+    }
+
+    public string Name => FirewallConfig.Iptables;
+
+    public void Add(FirewallAttachment attachment)
+    {
+        foreach (var (ipt, rules) in Families(attachment))
+        {
+            if (!ipt.ChainExists(Filter, PrivateChain) && !ipt.ChainExists(Filter, adminChain)) _created.Add(ipt.Ipv6);
+            SetupChains(ipt);
+            var appended = new List<string[]>();
+            try
+            {
+                foreach (var rule in rules)
+                {
+                    if (ipt.Exists(Filter, PrivateChain, rule)) continue;
+                    ipt.Append(Filter, PrivateChain, rule);
+                    appended.Add(rule);
+                }
+            }
+            catch
+            {
+                foreach (var rule in appended) ipt.DeleteIfExists(Filter, PrivateChain, rule);
+                throw;
+            }
+        }
+    }
+
+    public void Del(FirewallAttachment attachment)
+    {
+        foreach (var (ipt, rules) in Families(attachment))
+        {
+            if (!ipt.ChainExists(Filter, PrivateChain)) continue;
+            foreach (var rule in rules) ipt.DeleteIfExists(Filter, PrivateChain, rule);
+            if (_created.Contains(ipt.Ipv6) && ipt.ListRules(Filter, PrivateChain).Count(l => l.StartsWith("-A ", StringComparison.Ordinal)) <= 1)
+            {
+                ipt.DeleteIfExists(Filter, Forward, ForwardJump());
+                ipt.ClearAndDeleteChain(Filter, PrivateChain);
+                ipt.ClearAndDeleteChain(Filter, adminChain);
+            }
+        }
+    }
+
+    /// <summary>checkRules: FORWARD's jump, the admin jump, then each address rule, with Go's texts (plain errors).</summary>
+    public void Check(FirewallAttachment attachment)
+    {
+        foreach (var (ipt, rules) in Families(attachment))
+        {
+            Require(ipt, Forward, ForwardJump(), $"expected {Forward} rule {GoList(ForwardJump())} not found");
+            var admin = AdminJump(adminChain);
+            Require(ipt, PrivateChain, admin, $"expected {PrivateChain} rule {GoList(admin)} not found");
+            foreach (var rule in rules)
+                Require(ipt, PrivateChain, rule, $"expected rule {GoList(rule)} not found");
+        }
+    }
+
+    /// <summary>setupChains: both chains, FORWARD's jump first, the admin jump first in CNI-FORWARD.</summary>
+    private void SetupChains(IIptables ipt)
+    {
+        ipt.EnsureChain(Filter, PrivateChain);
+        ipt.EnsureChain(Filter, adminChain);
+        EnsureFirst(ipt, Forward, ForwardJump());
+        EnsureFirst(ipt, PrivateChain, AdminJump(adminChain));
+    }
+
+    private static void EnsureFirst(IIptables ipt, string chain, string[] rule)
+    {
+        if (!ipt.Exists(Filter, chain, rule)) ipt.Insert(Filter, chain, 1, rule);
+    }
+
+    private static void Require(IIptables ipt, string chain, string[] rule, string message)
+    {
+        if (!ipt.ChainExists(Filter, chain) || !ipt.Exists(Filter, chain, rule))
+            throw new CniException(ErrorCode.Internal, message);
+    }
+
+    /// <summary>v4 first, then v6, each with the rules of its addresses; a family without addresses is not opened.</summary>
+    private IEnumerable<(IIptables Ipt, List<string[]> Rules)> Families(FirewallAttachment attachment)
+    {
+        foreach (var v6 in new[] { false, true })
+        {
+            var rules = attachment.Addresses.Where(a => a.Address.IsV4 != v6).SelectMany(a => AddressRules(a.Address)).ToList();
+            if (rules.Count > 0) yield return (open(v6), rules);
+        }
+    }
+
+    /// <summary>The families of <paramref name="addresses"/>, v4 first (Go's findProtos, without duplicates).</summary>
+    public static IEnumerable<bool> Families(IEnumerable<IpNet> addresses)
+    {
+        var list = addresses.ToList();
+        if (list.Any(a => a.Address.IsV4)) yield return false;
+        if (list.Any(a => !a.Address.IsV4)) yield return true;
+    }
+}
