@@ -4,7 +4,7 @@ using CniBox.Tests.Support;
 namespace CniBox.Tests.Differential;
 
 /// <summary>
-/// Debian's Go firewall 1.1.1 (iptables backend) and ours, each on a node of its own (<see cref="FirewallNode"/>:
+/// Debian's Go firewall 1.1.1 (iptables backend) and ours, each on a node of its own (<see cref="FirewallTrafficNode"/>:
 /// FORWARD policy DROP, our bridge cbtft2) with the same two containers: after ADD the nodes' <c>iptables-save</c>,
 /// <c>ip6tables-save</c> (counters masked) and nf_tables ruleset are the same and so are the results; then each
 /// implementation CHECKs and DELs a container on the other's node: the rules pass its CHECK, its DEL removes exactly
@@ -31,12 +31,12 @@ public sealed class FirewallDifferentialTests
         Configs.Select(c => new TestCaseData(c.Subnets, c.Keys).SetName($"EachChecksAndDeletesTheOthersRules({c.Name})"));
 
     /// <summary>One implementation's node after ADD of c1 and c2 by that implementation.</summary>
-    private sealed record Side(FirewallPlugin Plugin, FirewallNode Node, FirewallContainer C1, FirewallContainer C2, List<string> Results);
+    private sealed record Side(FirewallPlugin Plugin, FirewallTrafficNode Node, FirewallContainer C1, FirewallContainer C2, List<string> Results);
 
     private static Side Added(string label, string subnets, string keys)
     {
         var plugin = FirewallPlugin.Of(label);
-        var node = new FirewallNode();
+        var node = new FirewallTrafficNode();
         try
         {
             var net = new FirewallNetwork("d", "bridge", "cbtft2", subnets);
@@ -59,7 +59,7 @@ public sealed class FirewallDifferentialTests
         return CniJson.Canonical(NetnsSnapshot.MaskMacs(NetnsSnapshot.MaskNames(result.Stdout.Replace(c.Ns.Path, "NETNS")), []));
     }
 
-    private static string Rules(FirewallNode n) => $"{n.Save(v6: false)}\n---\n{n.Save(v6: true)}";
+    private static string Rules(FirewallTrafficNode n) => $"{n.Save(v6: false)}\n---\n{n.Save(v6: true)}";
 
     [TestCaseSource(nameof(AddCases))]
     public void AddWritesWhatGoWrites(string subnets, string keys)

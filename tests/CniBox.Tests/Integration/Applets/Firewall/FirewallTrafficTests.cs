@@ -1,5 +1,5 @@
 using CniBox.Tests.Support;
-using static CniBox.Tests.Integration.Applets.Firewall.FirewallNode;
+using static CniBox.Tests.Integration.Applets.Firewall.FirewallTrafficNode;
 
 namespace CniBox.Tests.Integration.Applets.Firewall;
 
@@ -18,14 +18,14 @@ public sealed class FirewallTrafficTests(string implementation)
     private const int Port = 8080;
 
     private FirewallPlugin _fw = null!;
-    private FirewallNode _n = null!;
+    private FirewallTrafficNode _n = null!;
     private readonly List<EchoServer> _servers = [];
 
     [SetUp]
     public void Create()
     {
         _fw = FirewallPlugin.Of(implementation);
-        _n = new FirewallNode();
+        _n = new FirewallTrafficNode();
         try
         {
             Serve(_n.Remote, "remote");

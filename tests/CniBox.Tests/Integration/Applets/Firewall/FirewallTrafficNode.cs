@@ -49,13 +49,13 @@ public sealed record FirewallContainer(string Id, TestNetns Ns, FirewallNetwork 
 /// node. Containers attach with our bridge or ptp (run inside the node, as a runtime runs them) and then, if asked,
 /// with a firewall plugin given their result as prevResult, as a runtime runs a conflist.
 /// </summary>
-public sealed partial class FirewallNode : IDisposable
+public sealed partial class FirewallTrafficNode : IDisposable
 {
     public const string NodeV4 = "10.199.172.1", NodeV6 = "fd99:172::1", RemoteV4 = "10.199.172.2", RemoteV6 = "fd99:172::2";
 
     private readonly List<(FirewallPlugin Plugin, FirewallContainer Container)> _added = [];
 
-    public FirewallNode()
+    public FirewallTrafficNode()
     {
         H = new NetHarness("ft");
         try
@@ -122,7 +122,10 @@ public sealed partial class FirewallNode : IDisposable
     /// <summary><c>nft list ruleset</c> of the node with packet and byte counts zeroed: how nf_tables holds the rules.</summary>
     public string NftRuleset() => NftCounters().Replace(NsTraffic.Exec(Node, "nft", "list", "ruleset"), "packets 0 bytes 0");
 
-    /// <summary>Our firewall's DEL for each container it added (what it recorded goes too), then every namespace.</summary>
+    /// <summary>
+    /// Our firewall's DEL for each container it added (its records under /var/lib/cni/firewall go with it), then every
+    /// namespace, then any record directory of this node's networks a failed DEL left, and the root if it is empty.
+    /// </summary>
     public void Dispose()
     {
         try
@@ -132,7 +135,17 @@ public sealed partial class FirewallNode : IDisposable
         finally
         {
             H.Dispose();
+            RemoveRecords();
         }
+    }
+
+    private void RemoveRecords()
+    {
+        const string root = "/var/lib/cni/firewall";
+        if (!Directory.Exists(root)) return;
+        foreach (var dir in Directory.EnumerateDirectories(root, Network + "-*")) Directory.Delete(dir, true);
+        try { if (!Directory.EnumerateFileSystemEntries(root).Any()) Directory.Delete(root); }
+        catch (IOException) { }
     }
 
     [GeneratedRegex(@"\[\d+:\d+\]")]
