@@ -53,6 +53,7 @@ public sealed class FirewallRecords(string root = FirewallRecords.DefaultRoot)
     public void Remove(string network, string containerId, string ifName)
     {
         var dir = Path.Combine(root, Safe(network));
+        if (!Directory.Exists(dir)) return;
         File.Delete(Path.Combine(dir, FileName(containerId, ifName)));
         RemoveIfEmpty(dir);
         RemoveIfEmpty(root);

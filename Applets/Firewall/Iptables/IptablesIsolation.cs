@@ -67,11 +67,19 @@ public sealed class IptablesIsolation(IIptables ipt)
     public void Remove(string bridge, bool isolatedOnly)
     {
         if (!ipt.ChainExists(Filter, Stage1)) return;
-        ipt.DeleteIfExists(Filter, Stage1, Stage1BridgeDrop(bridge));
-        ipt.DeleteIfExists(Filter, Stage1, Stage1Bridge(bridge, IngressPolicy.Isolated));
+        // A name iptables refuses (16 bytes or more) is in no rule, and -C with it would fail: only the rest is undone.
+        var named = System.Text.Encoding.UTF8.GetByteCount(bridge) < 16;
+        if (named)
+        {
+            ipt.DeleteIfExists(Filter, Stage1, Stage1BridgeDrop(bridge));
+            ipt.DeleteIfExists(Filter, Stage1, Stage1Bridge(bridge, IngressPolicy.Isolated));
+        }
         if (isolatedOnly) return;
-        ipt.DeleteIfExists(Filter, Stage1, Stage1Bridge(bridge, IngressPolicy.SameBridge));
-        if (ipt.ChainExists(Filter, Stage2)) ipt.DeleteIfExists(Filter, Stage2, Stage2Bridge(bridge));
+        if (named)
+        {
+            ipt.DeleteIfExists(Filter, Stage1, Stage1Bridge(bridge, IngressPolicy.SameBridge));
+            if (ipt.ChainExists(Filter, Stage2)) ipt.DeleteIfExists(Filter, Stage2, Stage2Bridge(bridge));
+        }
         var left = ipt.ListRules(Filter, Stage1).Count(line => line.StartsWith("-A ", StringComparison.Ordinal));
         if (left > 1 || (left == 1 && !ipt.Exists(Filter, Stage1, Return()))) return;
         ipt.DeleteIfExists(Filter, Forward, JumpToStage1());

@@ -28,6 +28,16 @@ public static class ContractCases
             Leaves = Patterns([.. Forwarding, .. BridgeLeftovers]),
             Rollback = new((net, v) => Bridge(net, v, ",\"ipMasq\":true"), RefuseMasquerade, 999, "failed to set up IP masquerade: "),
         },
+        new("firewall", (_, v) => NetHarness.Conf("firewall", v, ""), ["10.199.201.2/24", "fd99:200::2/64"])
+        {
+            After = new ChainStep("ptp", (net, v) => Ptp(net, v, subnets: "10.199.201.0/24 fd99:200::/64"), Patterns(Forwarding)),
+            Versions = ["0.4.0", "1.0.0", "1.1.0"],
+            // A node without iptables tables gets the nftables backend: its table, chains and jumps stay, as the
+            // iptables layout's chains do; every rule commented with the container goes.
+            Leaves = Patterns(@"^node: nft table inet cnibox_firewall / [^/]*/ (?!.*comment "").*$"),
+            Rollback = new((_, v) => NetHarness.Conf("firewall", v, ""), RefuseFirewallContainersChain, 999,
+                "failed to set up the firewall's nftables rules: "),
+        },
         new("portmap", (_, v) => Portmap(v), ["10.199.214.2/24", "fd99:0:214::2/64"])
         {
             // The table and its chains stay, as with upstream's nft backend; every rule of the container goes.
@@ -147,6 +157,11 @@ public static class ContractCases
         return NetHarness.Conf("portmap", version, "", ",\"runtimeConfig\":{\"portMappings\":[{\"hostPort\":18080,\"containerPort\":80," +
             "\"protocol\":\"tcp\"},{\"HostPort\":18053,\"ContainerPort\":53,\"Protocol\":\"udp\",\"HostIP\":\"\"}]},\"prevResult\":" + prev);
     }
+
+    /// <summary>A base chain where the layout has a regular one: the ADD batch is refused whole, at its chain.</summary>
+    private static void RefuseFirewallContainersChain(NetHarness net, string conf) =>
+        NftTestNetns.Run("ip", ["netns", "exec", net.Host.Name, "nft",
+            "add table inet cnibox_firewall; add chain inet cnibox_firewall containers { type filter hook input priority 0; }"]);
 
     /// <summary>A masquerading chain of another type in the v4 table: the first batch fails at its last chain, atomically.</summary>
     private static void RefusePortmapMasquerading(NetHarness net, string conf) =>
