@@ -49,7 +49,8 @@ public sealed class FirewallApplet(FirewallBackends? backends = null, FirewallRe
         if (config.IngressPolicy != IngressPolicy.Open) RequireBridge(config, prevResult);
         using var nft = OpenNft();
         var name = _backends.Choose(config, nft);
-        var backend = _backends.Create(name, config, nft);
+        var firstAdd = _records.Read(call.NetworkName, call.ContainerId, call.IfName) is null;
+        var backend = _backends.Create(name, config, nft, firstAdd: firstAdd);
         var record = new FirewallRecord(call.NetworkName, call.ContainerId, call.IfName, name, attachment.HostInterface,
             config.IngressPolicy, attachment.Addresses);
         backend.Add(attachment);
@@ -62,7 +63,9 @@ public sealed class FirewallApplet(FirewallBackends? backends = null, FirewallRe
         }
         catch
         {
-            Rollback.Run(call.Log, "firewall rules", () => backend.Del(attachment));
+            // The same iptables instance knows which chains its ADD created; nftables takes the new bridge's isolation with it.
+            Rollback.Run(call.Log, "firewall rules", () =>
+                (record.IsolatesInNftables ? _backends.Create(name, config, nft, Cleanup(record)) : backend).Del(attachment));
             Rollback.Run(call.Log, "isolation rules", () => RemoveIsolation(record));
             throw;
         }

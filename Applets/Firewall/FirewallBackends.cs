@@ -32,10 +32,11 @@ public sealed class FirewallBackends(Func<bool>? firewalldRunning, Func<Firewall
         return HasIptablesTables(nft) ? FirewallConfig.Iptables : FirewallConfig.Nftables;
     }
 
-    public IFirewallBackend Create(string name, FirewallConfig config, NftHandle nft, IsolationCleanup? cleanup = null) => name switch
+    /// <param name="firstAdd">No record of the attachment exists: the nftables ADD need not look for its old rules.</param>
+    public IFirewallBackend Create(string name, FirewallConfig config, NftHandle nft, IsolationCleanup? cleanup = null, bool firstAdd = false) => name switch
     {
         FirewallConfig.Iptables => new IptablesFirewall(config.AdminChain),
-        FirewallConfig.Nftables => new NftablesFirewall(nft, config.IngressPolicy, cleanup),
+        FirewallConfig.Nftables => new NftablesFirewall(nft, config.IngressPolicy, cleanup, firstAdd),
         FirewallConfig.Firewalld => firewalld?.Invoke(config) ?? throw new CniException(ErrorCode.Internal,
             "the firewalld backend is not part of this cnibox build; use \"backend\": \"iptables\" or \"nftables\""),
         _ => throw new CniException(ErrorCode.InvalidNetworkConfig, $"unknown firewall backend \"{name}\""),

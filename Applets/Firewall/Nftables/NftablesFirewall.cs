@@ -14,8 +14,10 @@ public readonly record struct IsolationCleanup(string Bridge, bool IsolatedOnly)
 /// isolation rules that are missing; DEL removes the rules commented with the attachment, found without a prevResult,
 /// and the isolation <paramref name="cleanup"/> names. An nftables accept ends only this table's chain: another
 /// table's drop on the same hook (iptables-nft's FORWARD policy DROP included) still drops; a drop here is final.
+/// <paramref name="firstAdd"/> (no record of the attachment): ADD does not list the accepts to replace, so its cost
+/// does not grow with the number of containers.
 /// </summary>
-public sealed class NftablesFirewall(NftHandle nft, IngressPolicy policy, IsolationCleanup? cleanup = null) : IFirewallBackend
+public sealed class NftablesFirewall(NftHandle nft, IngressPolicy policy, IsolationCleanup? cleanup = null, bool firstAdd = false) : IFirewallBackend
 {
     public string Name => FirewallConfig.Nftables;
 
@@ -23,8 +25,9 @@ public sealed class NftablesFirewall(NftHandle nft, IngressPolicy policy, Isolat
     {
         var tag = Tag(attachment.ContainerId, attachment.IfName);
         var batch = Structure(new NftBatch());
-        foreach (var rule in nft.ListRules(Family, Table, Containers))
-            if (rule.Comment == tag) batch.DeleteRule(rule);
+        if (!firstAdd)
+            foreach (var rule in nft.ListRules(Family, Table, Containers))
+                if (rule.Comment == tag) batch.DeleteRule(rule);
         foreach (var address in attachment.Addresses)
             foreach (var rule in AddressRules(address.Address, tag))
                 batch.AddRule(rule);

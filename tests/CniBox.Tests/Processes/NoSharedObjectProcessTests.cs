@@ -24,16 +24,17 @@ public partial class NoSharedObjectProcessTests
     [TestCase("bridge")]
     [TestCase("ptp")]
     [TestCase("bandwidth")]
+    [TestCase("firewall")]
     public void PluginVerbsOpenNoSharedObject(string applet)
     {
         RequireTools();
         using var net = new NetHarness("so");
         var container = net.Container();
         var conf = JsonNode.Parse(Conf(applet, net))!.AsObject();
-        if (applet == "bandwidth")
+        if (applet is "bandwidth" or "firewall")
         {
             // Chained: our ptp (untraced) gives the veth and the prevResult.
-            var ptp = NetHarness.Conf("ptp", "1.0.0", net.HostLocal("10.199.224.0/24"));
+            var ptp = NetHarness.Conf("ptp", "1.0.0", net.HostLocal(applet == "firewall" ? "10.199.200.0/24" : "10.199.224.0/24"));
             conf["prevResult"] = JsonNode.Parse(CniAssert.Success(net.Run(Binaries.Applet("ptp"), "ADD", ptp, container.Path, "cbt-so")).GetRawText());
         }
         foreach (var verb in Verbs)
@@ -128,6 +129,8 @@ public partial class NoSharedObjectProcessTests
             "ptp" => NetHarness.Conf("ptp", "1.0.0", net.HostLocal("10.199.80.0/24"), wide + ",\"ipMasq\":true"),
             "bandwidth" => NetHarness.Conf("bandwidth", "1.0.0", "",
                 wide + ",\"ingressRate\":8000000,\"ingressBurst\":80000,\"egressRate\":16000000,\"egressBurst\":160000"),
+            // A node without iptables tables: the nftables backend, netlink only.
+            "firewall" => NetHarness.Conf("firewall", "1.0.0", "", wide + ",\"ingressPolicy\":\"same-bridge\""),
             _ => throw new ArgumentException(applet),
         };
     }

@@ -17,8 +17,8 @@ public class SkeletonProcessTests
     /// <summary>Every CNI plugin applet (IPAM included); cnitool is a tool with a command line, not a plugin.</summary>
     private static readonly string[] PluginApplets = ["bridge", "host-local", "loopback", "portmap", "ptp", "static", "tuning"];
 
-    /// <summary>Applets that speak fewer versions than the others (bandwidth: 0.3.0 on); their VERSION is the contract's.</summary>
-    private static readonly string[] FewerVersions = ["bandwidth"];
+    /// <summary>Applets that speak fewer versions than the others (bandwidth: 0.3.0 on, firewall: 0.4.0 on); their VERSION is the contract's.</summary>
+    private static readonly string[] FewerVersions = ["bandwidth", "firewall"];
 
     [Test]
     public void InstallLinksEveryPluginAndCnitool()

@@ -30,11 +30,9 @@ public static class ContractCases
         },
         new("firewall", (_, v) => NetHarness.Conf("firewall", v, ""), ["10.199.201.2/24", "fd99:200::2/64"])
         {
-            After = new ChainStep("ptp", (net, v) => Ptp(net, v, subnets: "10.199.201.0/24 fd99:200::/64"), Patterns(Forwarding)),
+            After = new ChainStep("ptp", (net, v) => Ptp(net, v, subnets: "10.199.201.0/24 fd99:200::/64"), Patterns([.. Forwarding, FirewallStructure])),
             Versions = ["0.4.0", "1.0.0", "1.1.0"],
-            // A node without iptables tables gets the nftables backend: its table, chains and jumps stay, as the
-            // iptables layout's chains do; every rule commented with the container goes.
-            Leaves = Patterns(@"^node: nft table inet cnibox_firewall / [^/]*/ (?!.*comment "").*$"),
+            Leaves = Patterns(FirewallStructure),
             Rollback = new((_, v) => NetHarness.Conf("firewall", v, ""), RefuseFirewallContainersChain, 999,
                 "failed to set up the firewall's nftables rules: "),
         },
@@ -157,6 +155,12 @@ public static class ContractCases
         return NetHarness.Conf("portmap", version, "", ",\"runtimeConfig\":{\"portMappings\":[{\"hostPort\":18080,\"containerPort\":80," +
             "\"protocol\":\"tcp\"},{\"HostPort\":18053,\"ContainerPort\":53,\"Protocol\":\"udp\",\"HostIP\":\"\"}]},\"prevResult\":" + prev);
     }
+
+    /// <summary>
+    /// A node without iptables tables gets firewall's nftables backend: its table, chains and jumps stay (a concurrent
+    /// ADD may be filling them), as the iptables layout's chains do; every rule commented with the container goes.
+    /// </summary>
+    private const string FirewallStructure = @"^node: nft table inet cnibox_firewall / (?!.*comment ""cbt-ct-).*$";
 
     /// <summary>A base chain where the layout has a regular one: the ADD batch is refused whole, at its chain.</summary>
     private static void RefuseFirewallContainersChain(NetHarness net, string conf) =>

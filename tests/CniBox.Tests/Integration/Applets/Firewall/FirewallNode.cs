@@ -57,5 +57,6 @@ public sealed class FirewallNode : IDisposable
     {
         Netns.Dispose();
         if (Directory.Exists(RecordDir)) Directory.Delete(RecordDir, true);
+        else if (File.Exists(RecordDir)) File.Delete(RecordDir);
     }
 }

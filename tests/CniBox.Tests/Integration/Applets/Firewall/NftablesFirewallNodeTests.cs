@@ -90,4 +90,20 @@ public sealed class NftablesFirewallNodeTests
         Assert.That(_node.OurTable(), Does.Not.Contain("10.199.209.3").And.Not.Contain("cbtfw0"));
         Assert.That(Directory.Exists(_node.RecordDir), Is.False);
     }
+
+    [Test]
+    public void AnAddWhoseRecordCannotBeWrittenTakesItsRulesBack()
+    {
+        CniAssert.Success(_node.Run("ADD", Conf("10.199.209.4/24", "same-bridge", "cbtfw1"), "c0"));
+        var before = _node.OurTable();
+        Directory.CreateDirectory(FirewallRecordsRoot);
+        File.Delete(Path.Combine(_node.RecordDir, "c0-eth0"));
+        Directory.Delete(_node.RecordDir);
+        File.WriteAllText(_node.RecordDir, "not a directory");
+        Assert.That(CniAssert.Error(_node.Run("ADD", Conf("10.199.209.5/24", "isolated"), "c1"), 999),
+            Does.StartWith("failed to record the firewall attachment: "));
+        Assert.That(_node.OurTable(), Is.EqualTo(before), "the accepts and the new bridge's isolation are gone, the other bridge's stay");
+    }
+
+    private static string FirewallRecordsRoot => CniBox.Applets.Firewall.FirewallRecords.DefaultRoot;
 }
