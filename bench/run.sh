@@ -17,7 +17,7 @@ cnibox=${CNIBOX_BIN:-out/cnibox}
 work=$(mktemp -d /tmp/cnibox-bench.XXXXXX)
 ns="cbt-bench-$$" node="cbt-bench-node-$$" cont="cbt-bench-c-$$"
 cleanup() {
-  for n in "$ns" "$node" "$cont" "cbt-bench-pmo-$$" "cbt-bench-pmg-$$" "cbt-fb-o-$$" "cbt-fb-g-$$"; do ip netns del "$n" 2>/dev/null || true; done
+  for n in "$ns" "$node" "$cont" "cbt-bench-pmo-$$" "cbt-bench-pmg-$$" "cbt-fb-o-$$" "cbt-fb-g-$$" "cbt-fb-n-$$"; do ip netns del "$n" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT
