@@ -1,3 +1,4 @@
+using System.Text.Json;
 using CniBox.Tests.Integration.Applets.Firewall;
 using CniBox.Tests.Support;
 
@@ -6,7 +7,8 @@ namespace CniBox.Tests.Differential;
 /// <summary>
 /// Debian's Go firewall 1.1.1 (iptables backend) and ours, each on a node of its own (<see cref="FirewallTrafficNode"/>:
 /// FORWARD policy DROP, our bridge cbtft2) with the same two containers: after ADD the nodes' <c>iptables-save</c>,
-/// <c>ip6tables-save</c> (counters masked) and nf_tables ruleset are the same and so are the results; then each
+/// <c>ip6tables-save</c> (counters masked) and nf_tables ruleset are the same and so are the results; CHECK after an
+/// accept was deleted fails with Go's code and message; then each
 /// implementation CHECKs and DELs a container on the other's node: the rules pass its CHECK, its DEL removes exactly
 /// that container's rules, and the two nodes still hold the same rules. One known difference: Go 1.1.1 comments its
 /// ingressPolicy rules as before upstream had <c>isolated</c> (<see cref="KnownDifferences.UpstreamIsolationComments"/>),
@@ -29,6 +31,9 @@ public sealed class FirewallDifferentialTests
 
     public static IEnumerable<TestCaseData> AddCases() =>
         Configs.Select(c => new TestCaseData(c.Subnets, c.Keys).SetName($"AddWritesWhatGoWrites({c.Name})"));
+
+    public static IEnumerable<TestCaseData> CheckCases() =>
+        Configs.Select(c => new TestCaseData(c.Subnets, c.Keys).SetName($"CheckFailsAsGosWhenAnAcceptIsGone({c.Name})"));
 
     public static IEnumerable<TestCaseData> CrossCases() =>
         Configs.Select(c => new TestCaseData(c.Subnets, c.Keys).SetName($"EachChecksAndDeletesTheOthersRules({c.Name})"));
@@ -55,9 +60,15 @@ public sealed class FirewallDifferentialTests
         }
     }
 
-    /// <summary>A result as comparable text: the sandbox path, veth names and MACs masked, keys sorted.</summary>
+    /// <summary>A result as comparable text: the sandbox path, veth names and MACs masked, keys sorted; an error as code and message.</summary>
     private static string Masked(ProcessResult result, FirewallContainer c)
     {
+        if (result.ExitCode != 0 && result.Stdout.TrimStart().StartsWith('{'))
+        {
+            // An error by code and message: Go 1.1.1's cni library prints no cniVersion in it, current ones do.
+            using var error = JsonDocument.Parse(result.Stdout);
+            return $"exit {result.ExitCode} code {error.RootElement.GetProperty("code").GetInt32()}: {error.RootElement.GetProperty("msg").GetString()}";
+        }
         if (result.ExitCode != 0 || result.Stdout.Trim() == "") return $"exit {result.ExitCode} {result.Stdout.Trim()}".TrimEnd();
         return CniJson.Canonical(NetnsSnapshot.MaskMacs(NetnsSnapshot.MaskNames(result.Stdout.Replace(c.Ns.Path, "NETNS")), []));
     }
@@ -83,6 +94,36 @@ public sealed class FirewallDifferentialTests
                 });
                 foreach (var v6 in Families(subnets))
                     Assert.That(go.Node.Save(v6), Does.Contain($"-s {go.C1.Address(v6)}/{(v6 ? 128 : 32)} -j ACCEPT"), "the comparison saw Go's rules");
+            }
+            finally
+            {
+                ours.Node.Dispose();
+            }
+        }
+        finally
+        {
+            go.Node.Dispose();
+        }
+    }
+
+    /// <summary>CHECK after someone deleted c1's accept from it: the same error from both, on each one's own node.</summary>
+    [TestCaseSource(nameof(CheckCases))]
+    public void CheckFailsAsGosWhenAnAcceptIsGone(string subnets, string keys)
+    {
+        var go = Added("go", subnets, keys);
+        try
+        {
+            var ours = Added("ours", subnets, keys);
+            try
+            {
+                var checks = new[] { go, ours }.Select(side =>
+                {
+                    var v6 = Families(subnets).Last();
+                    NsTraffic.Exec(side.Node.Node, v6 ? "ip6tables" : "iptables", "-D", "CNI-FORWARD", "-s", $"{side.C1.Address(v6)}/{(v6 ? 128 : 32)}", "-j", "ACCEPT");
+                    return Masked(side.Node.Firewall(side.Plugin, "CHECK", side.C1, keys), side.C1);
+                }).ToList();
+                Assert.That(checks[1], Is.EqualTo(checks[0]), "CHECK of c1");
+                Assert.That(checks[0], Does.StartWith("exit 1 "), "Go's CHECK saw the missing accept");
             }
             finally
             {
