@@ -60,6 +60,28 @@ public sealed class FirewallDifferentialTests
         }
     }
 
+    /// <summary>Go's node and ours after each ADDed c1 and c2; both gone afterwards, also on failure.</summary>
+    private static void OnBothNodes(string subnets, string keys, Action<Side, Side> test)
+    {
+        var go = Added("go", subnets, keys);
+        try
+        {
+            var ours = Added("ours", subnets, keys);
+            try
+            {
+                test(go, ours);
+            }
+            finally
+            {
+                ours.Node.Dispose();
+            }
+        }
+        finally
+        {
+            go.Node.Dispose();
+        }
+    }
+
     /// <summary>A result as comparable text: the sandbox path, veth names and MACs masked, keys sorted; an error as code and message.</summary>
     private static string Masked(ProcessResult result, FirewallContainer c)
     {
@@ -77,113 +99,64 @@ public sealed class FirewallDifferentialTests
     private static string Rules(FirewallTrafficNode n) => KnownDifferences.UpstreamIsolationComments($"{n.Save(v6: false)}\n---\n{n.Save(v6: true)}");
 
     [TestCaseSource(nameof(AddCases))]
-    public void AddWritesWhatGoWrites(string subnets, string keys)
+    public void AddWritesWhatGoWrites(string subnets, string keys) => OnBothNodes(subnets, keys, (go, ours) =>
     {
-        var go = Added("go", subnets, keys);
-        try
+        Assert.Multiple(() =>
         {
-            var ours = Added("ours", subnets, keys);
-            try
-            {
-                Assert.Multiple(() =>
-                {
-                    Assert.That(ours.Results, Is.EqualTo(go.Results), "ADD results of c1 and c2");
-                    Assert.That(ours.Node.Save(v6: false), Is.EqualTo(Upstream(go.Node.Save(v6: false))), "iptables-save");
-                    Assert.That(ours.Node.Save(v6: true), Is.EqualTo(Upstream(go.Node.Save(v6: true))), "ip6tables-save");
-                    Assert.That(ours.Node.NftRuleset(), Is.EqualTo(Upstream(go.Node.NftRuleset())), "nft list ruleset (iptables-nft's encoding)");
-                });
-                foreach (var v6 in Families(subnets))
-                    Assert.That(go.Node.Save(v6), Does.Contain($"-s {go.C1.Address(v6)}/{(v6 ? 128 : 32)} -j ACCEPT"), "the comparison saw Go's rules");
-            }
-            finally
-            {
-                ours.Node.Dispose();
-            }
-        }
-        finally
-        {
-            go.Node.Dispose();
-        }
-    }
+            Assert.That(ours.Results, Is.EqualTo(go.Results), "ADD results of c1 and c2");
+            Assert.That(ours.Node.Save(v6: false), Is.EqualTo(Upstream(go.Node.Save(v6: false))), "iptables-save");
+            Assert.That(ours.Node.Save(v6: true), Is.EqualTo(Upstream(go.Node.Save(v6: true))), "ip6tables-save");
+            Assert.That(ours.Node.NftRuleset(), Is.EqualTo(Upstream(go.Node.NftRuleset())), "nft list ruleset (iptables-nft's encoding)");
+        });
+        foreach (var v6 in Families(subnets))
+            Assert.That(go.Node.Save(v6), Does.Contain($"-s {go.C1.Address(v6)}/{(v6 ? 128 : 32)} -j ACCEPT"), "the comparison saw Go's rules");
+    });
 
     /// <summary>CHECK after someone deleted c1's accept from it: the same error from both, on each one's own node.</summary>
     [TestCaseSource(nameof(CheckCases))]
-    public void CheckFailsAsGosWhenAnAcceptIsGone(string subnets, string keys)
+    public void CheckFailsAsGosWhenAnAcceptIsGone(string subnets, string keys) => OnBothNodes(subnets, keys, (go, ours) =>
     {
-        var go = Added("go", subnets, keys);
-        try
+        var v6 = Families(subnets).Last();
+        var checks = new[] { go, ours }.Select(side =>
         {
-            var ours = Added("ours", subnets, keys);
-            try
-            {
-                var checks = new[] { go, ours }.Select(side =>
-                {
-                    var v6 = Families(subnets).Last();
-                    NsTraffic.Exec(side.Node.Node, v6 ? "ip6tables" : "iptables", "-D", "CNI-FORWARD", "-s", $"{side.C1.Address(v6)}/{(v6 ? 128 : 32)}", "-j", "ACCEPT");
-                    return Masked(side.Node.Firewall(side.Plugin, "CHECK", side.C1, keys), side.C1);
-                }).ToList();
-                Assert.That(checks[1], Is.EqualTo(checks[0]), "CHECK of c1");
-                Assert.That(checks[0], Does.StartWith("exit 1 "), "Go's CHECK saw the missing accept");
-            }
-            finally
-            {
-                ours.Node.Dispose();
-            }
-        }
-        finally
-        {
-            go.Node.Dispose();
-        }
-    }
+            NsTraffic.Exec(side.Node.Node, v6 ? "ip6tables" : "iptables", "-D", "CNI-FORWARD", "-s", $"{side.C1.Address(v6)}/{(v6 ? 128 : 32)}", "-j", "ACCEPT");
+            return Masked(side.Node.Firewall(side.Plugin, "CHECK", side.C1, keys), side.C1);
+        }).ToList();
+        Assert.That(checks[1], Is.EqualTo(checks[0]), "CHECK of c1");
+        Assert.That(checks[0], Does.StartWith("exit 1 "), "Go's CHECK saw the missing accept");
+    });
 
     [TestCaseSource(nameof(CrossCases))]
-    public void EachChecksAndDeletesTheOthersRules(string subnets, string keys)
+    public void EachChecksAndDeletesTheOthersRules(string subnets, string keys) => OnBothNodes(subnets, keys, (go, ours) =>
     {
-        var go = Added("go", subnets, keys);
-        try
+        Assert.Multiple(() =>
         {
-            var ours = Added("ours", subnets, keys);
-            try
-            {
-                Assert.Multiple(() =>
+            var ourCheck = go.Node.Firewall(ours.Plugin, "CHECK", go.C1, keys);
+            if (keys.Contains("ingressPolicy"))
+                Assert.That(CniAssert.Error(ourCheck, 999), Does.Contain($"[-j CNI-ISOLATION-STAGE-1 -m comment --comment {IsolationSharedComment}] not found"),
+                    "our CHECK wants upstream 1.9.1's jump to STAGE-1, which Go 1.1.1 comments otherwise");
+            else
+                Assert.That(ourCheck.ExitCode, Is.EqualTo(0), "our CHECK of Go's rules: " + ourCheck.Stdout);
+            Assert.That(ours.Node.Firewall(go.Plugin, "CHECK", ours.C1, keys).ExitCode, Is.EqualTo(0), "Go's CHECK of our rules");
+        });
+        Assert.That(Rules(go.Node), Does.Contain(go.C1.Address(Families(subnets).First()) + "/"), "c1's rules before the DELs");
+        for (var i = 0; i < 2; i++)
+        {
+            CniAssert.SilentSuccess(go.Node.Firewall(ours.Plugin, "DEL", go.C1, keys));
+            CniAssert.SilentSuccess(ours.Node.Firewall(go.Plugin, "DEL", ours.C1, keys));
+        }
+        Assert.Multiple(() =>
+        {
+            Assert.That(Rules(ours.Node), Is.EqualTo(Rules(go.Node)), "after each DELeted c1 on the other's node");
+            foreach (var v6 in Families(subnets))
+                foreach (var side in new[] { go, ours })
                 {
-                    var ourCheck = go.Node.Firewall(ours.Plugin, "CHECK", go.C1, keys);
-                    if (keys.Contains("ingressPolicy"))
-                        Assert.That(CniAssert.Error(ourCheck, 999), Does.Contain($"[-j CNI-ISOLATION-STAGE-1 -m comment --comment {IsolationSharedComment}] not found"),
-                            "our CHECK wants upstream 1.9.1's jump to STAGE-1, which Go 1.1.1 comments otherwise");
-                    else
-                        Assert.That(ourCheck.ExitCode, Is.EqualTo(0), "our CHECK of Go's rules: " + ourCheck.Stdout);
-                    Assert.That(ours.Node.Firewall(go.Plugin, "CHECK", ours.C1, keys).ExitCode, Is.EqualTo(0), "Go's CHECK of our rules");
-                });
-                var c1Rule = go.C1.Address(Families(subnets).First()) + "/";
-                Assert.That(Rules(go.Node), Does.Contain(c1Rule), "c1's rules before the DELs");
-                for (var i = 0; i < 2; i++)
-                {
-                    CniAssert.SilentSuccess(go.Node.Firewall(ours.Plugin, "DEL", go.C1, keys));
-                    CniAssert.SilentSuccess(ours.Node.Firewall(go.Plugin, "DEL", ours.C1, keys));
+                    var save = side.Node.Save(v6);
+                    Assert.That(save, Does.Not.Contain(side.C1.Address(v6) + "/"), $"c1's rules on {side.Plugin}'s node");
+                    Assert.That(save.Split('\n').Count(l => l.Contains(side.C2.Address(v6) + "/")), Is.EqualTo(2), $"c2's rules on {side.Plugin}'s node");
                 }
-                Assert.Multiple(() =>
-                {
-                    Assert.That(Rules(ours.Node), Is.EqualTo(Rules(go.Node)), "after each DELeted c1 on the other's node");
-                    foreach (var v6 in Families(subnets))
-                        foreach (var side in new[] { go, ours })
-                        {
-                            var save = side.Node.Save(v6);
-                            Assert.That(save, Does.Not.Contain(side.C1.Address(v6) + "/"), $"c1's rules on {side.Plugin}'s node");
-                            Assert.That(save.Split('\n').Count(l => l.Contains(side.C2.Address(v6) + "/")), Is.EqualTo(2), $"c2's rules on {side.Plugin}'s node");
-                        }
-                });
-            }
-            finally
-            {
-                ours.Node.Dispose();
-            }
-        }
-        finally
-        {
-            go.Node.Dispose();
-        }
-    }
+        });
+    });
 
     private static string Upstream(string goRules) => KnownDifferences.UpstreamIsolationComments(goRules);
 
