@@ -19,6 +19,16 @@ public static partial class KnownDifferences
     public static int ExpectedCode(int goCode, string goMsg) =>
         goCode == 999 && goMsg.Contains("json: cannot unmarshal") ? 6 : goCode;
 
+    /// <summary>
+    /// Go 1.1.1 comments every ingressPolicy rule "(ingressPolicy: same-bridge)"; upstream 1.9.1, and we, comment the
+    /// rules both policies share (FORWARD's jump, the RETURNs, STAGE-2's drop) "(ingressPolicy: same-bridge|isolated)".
+    /// Rewrites the shared ones in <c>iptables-save</c> or <c>nft list</c> text; STAGE-1's bridge rule (the one with
+    /// an input interface) keeps its policy's own comment in both.
+    /// </summary>
+    public static string UpstreamIsolationComments(string rules) =>
+        string.Join('\n', rules.Split('\n').Select(l => l.Contains("-i ") || l.Contains("iifname ") ? l
+            : l.Replace("(ingressPolicy: same-bridge)\"", "(ingressPolicy: same-bridge|isolated)\"")));
+
     [GeneratedRegex(@"(/proc/sys/net/ipv6/conf/eth0/keep_addr_on_down:)\d")]
     private static partial Regex KeepAddrOnDown();
 }
