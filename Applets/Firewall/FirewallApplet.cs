@@ -49,11 +49,13 @@ public sealed class FirewallApplet(FirewallBackends? backends = null, FirewallRe
         if (config.IngressPolicy != IngressPolicy.Open) RequireBridge(config, prevResult);
         using var nft = OpenNft();
         var name = _backends.Choose(call, config, nft);
-        var firstAdd = _records.Read(call.NetworkName, call.ContainerId, call.IfName) is null;
-        var backend = _backends.Create(call, name, config, nft, firstAdd: firstAdd);
+        var recorded = _records.Read(call.NetworkName, call.ContainerId, call.IfName);
+        var backend = _backends.Create(call, name, config, nft, recorded: recorded);
         var record = new FirewallRecord(call.NetworkName, call.ContainerId, call.IfName, name, attachment.HostInterface,
             config.IngressPolicy, attachment.Addresses);
         backend.Add(attachment);
+        if (backend is IptablesFirewall iptables)
+            record = record with { Handles = [.. iptables.Handles, .. (recorded?.Handles ?? []).Where(h => !iptables.Handles.Any(n => n.Ipv6 == h.Ipv6 && n.Rule == h.Rule))] };
         try
         {
             if (!record.IsolatesInNftables && record.Bridge is { } bridge && record.Policy != IngressPolicy.Open)
@@ -109,7 +111,8 @@ public sealed class FirewallApplet(FirewallBackends? backends = null, FirewallRe
         var addresses = record.Addresses.Concat(extra).Distinct().ToList();
         var attachment = new FirewallAttachment(record.ContainerId, record.Network, record.IfName, addresses, record.Bridge);
         var cleanup = Cleanup(record);
-        var backend = _backends.Create(call, record.Backend, config with { IngressPolicy = record.Policy }, nft, record.IsolatesInNftables ? cleanup : null);
+        var backend = _backends.Create(call, record.Backend, config with { IngressPolicy = record.Policy }, nft,
+            record.IsolatesInNftables ? cleanup : null, record);
         backend.Del(attachment);
         if (!record.IsolatesInNftables && cleanup is { } c)
             foreach (var v6 in IptablesFirewall.Families(addresses))

@@ -30,11 +30,12 @@ public sealed class FirewallBackends(Func<PluginCall, bool>? firewalldRunning, F
         return HasIptablesTables(nft) ? FirewallConfig.Iptables : FirewallConfig.Nftables;
     }
 
-    /// <param name="firstAdd">No record of the attachment exists: the nftables ADD need not look for its old rules.</param>
-    public IFirewallBackend Create(PluginCall call, string name, FirewallConfig config, NftHandle nft, IsolationCleanup? cleanup = null, bool firstAdd = false) => name switch
+    /// <param name="recorded">The attachment's record, null when there is none: then ADD need not look for old rules.</param>
+    public IFirewallBackend Create(PluginCall call, string name, FirewallConfig config, NftHandle nft, IsolationCleanup? cleanup = null,
+        FirewallRecord? recorded = null) => name switch
     {
-        FirewallConfig.Iptables => new IptablesFirewall(config.AdminChain),
-        FirewallConfig.Nftables => new NftablesFirewall(nft, config.IngressPolicy, cleanup, firstAdd),
+        FirewallConfig.Iptables => new IptablesFirewall(config.AdminChain, recorded),
+        FirewallConfig.Nftables => new NftablesFirewall(nft, config.IngressPolicy, cleanup, firstAdd: recorded is null),
         FirewallConfig.Firewalld => firewalld?.Invoke(call, config) ?? throw new CniException(ErrorCode.Internal,
             "the firewalld backend is not part of this cnibox build; use \"backend\": \"iptables\" or \"nftables\""),
         _ => throw new CniException(ErrorCode.InvalidNetworkConfig, $"unknown firewall backend \"{name}\""),

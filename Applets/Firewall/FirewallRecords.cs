@@ -9,12 +9,28 @@ public sealed record FirewallRecord(string Network, string ContainerId, string I
 {
     /// <summary>iptables and firewalld write isolation in iptables, nftables in its own table: they share bridges apart.</summary>
     public bool IsolatesInNftables => Backend == FirewallConfig.Nftables;
+
+    /// <summary>The kernel handles of the address rules ADD appended over nf_tables (DEL deletes them without a listing).</summary>
+    public IReadOnlyList<FirewallRuleHandle> Handles { get; init; } = [];
+}
+
+/// <summary>One address rule of the iptables layout, as appended: its family, kernel handle and argument list joined by spaces.</summary>
+public sealed record FirewallRuleHandle(bool Ipv6, ulong Handle, string Rule)
+{
+    public override string ToString() => $"{(Ipv6 ? 6 : 4)} {Handle} {Rule}";
+
+    public static FirewallRuleHandle? Parse(string text)
+    {
+        var parts = text.Split(' ', 3);
+        return parts.Length == 3 && parts[0] is "4" or "6" && ulong.TryParse(parts[1], out ulong handle)
+            ? new FirewallRuleHandle(parts[0] == "6", handle, parts[2]) : null;
+    }
 }
 
 /// <summary>
 /// One file per attachment, <c>/var/lib/cni/firewall/&lt;network&gt;/&lt;containerId&gt;-&lt;ifname&gt;</c>, lines
 /// <c>backend</c>, <c>bridge</c>, <c>policy</c>, <c>address</c> (Go's rules name no container: this is how DEL without
-/// a prevResult and GC find them). Written atomically (a temporary file renamed over it); a network's directory goes
+/// a prevResult and GC find them), <c>handle</c> (family, kernel handle and rule of an address rule). Written atomically (a temporary file renamed over it); a network's directory goes
 /// with its last record.
 /// </summary>
 public sealed class FirewallRecords(string root = FirewallRecords.DefaultRoot)
@@ -28,6 +44,7 @@ public sealed class FirewallRecords(string root = FirewallRecords.DefaultRoot)
             .Append("bridge ").Append(record.Bridge ?? "").Append('\n')
             .Append("policy ").Append(FirewallConfig.Word(record.Policy)).Append('\n');
         foreach (var address in record.Addresses) text.Append("address ").Append(address).Append('\n');
+        foreach (var handle in record.Handles) text.Append("handle ").Append(handle).Append('\n');
         var dir = Path.Combine(root, Safe(record.Network));
         var path = Path.Combine(dir, FileName(record.ContainerId, record.IfName));
         for (var attempt = 1; ; attempt++)
@@ -113,6 +130,7 @@ public sealed class FirewallRecords(string root = FirewallRecords.DefaultRoot)
         string backend = "", bridge = "";
         var policy = IngressPolicy.Open;
         var addresses = new List<IpNet>();
+        var handles = new List<FirewallRuleHandle>();
         foreach (var line in lines)
         {
             var space = line.IndexOf(' ');
@@ -124,9 +142,10 @@ public sealed class FirewallRecords(string root = FirewallRecords.DefaultRoot)
                 case "bridge": bridge = value; break;
                 case "policy": policy = value == "isolated" ? IngressPolicy.Isolated : value == "same-bridge" ? IngressPolicy.SameBridge : IngressPolicy.Open; break;
                 case "address" when IpNet.TryParse(value, out var net): addresses.Add(net); break;
+                case "handle" when FirewallRuleHandle.Parse(value) is { } handle: handles.Add(handle); break;
             }
         }
-        return new FirewallRecord(network, containerId, ifName, backend, bridge.Length > 0 ? bridge : null, policy, addresses);
+        return new FirewallRecord(network, containerId, ifName, backend, bridge.Length > 0 ? bridge : null, policy, addresses) { Handles = handles };
     }
 
     private static void RemoveIfEmpty(string dir)

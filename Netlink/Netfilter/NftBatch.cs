@@ -67,11 +67,12 @@ public sealed class NftBatch
     internal string Describe(int index) => _messages[index].Description;
 
     /// <summary>
-    /// The datagram: BATCH_BEGIN (seq <paramref name="firstSeq"/>), each message with seq firstSeq+1+i and NLM_F_ACK,
-    /// then BATCH_END. Message i therefore answers with seq firstSeq+1+i.
+    /// The datagram: BATCH_BEGIN (seq <paramref name="firstSeq"/>), each message with seq firstSeq+1+i and NLM_F_ACK
+    /// (and NLM_F_ECHO when <paramref name="echo"/>), then BATCH_END. Message i therefore answers with seq firstSeq+1+i.
     /// </summary>
-    internal byte[] Seal(uint firstSeq)
+    internal byte[] Seal(uint firstSeq, bool echo = false)
     {
+        ushort added = (ushort)(NLM_F_ACK | (echo ? NLM_F_ECHO : 0));
         const int markerSize = 20;
         byte[] datagram = new byte[markerSize + _length + markerSize];
         var begin = new NetlinkWriter(datagram.AsSpan(0, markerSize));
@@ -81,7 +82,7 @@ public sealed class NftBatch
         {
             Span<byte> header = datagram.AsSpan(markerSize + _messages[i].Offset, NLMSG_HDRLEN);
             ushort flags = BinaryPrimitives.ReadUInt16LittleEndian(header[6..]);
-            BinaryPrimitives.WriteUInt16LittleEndian(header[6..], (ushort)(flags | NLM_F_ACK));
+            BinaryPrimitives.WriteUInt16LittleEndian(header[6..], (ushort)(flags | added));
             BinaryPrimitives.WriteUInt32LittleEndian(header[8..], firstSeq + 1 + (uint)i);
         }
         var end = new NetlinkWriter(datagram.AsSpan(markerSize + _length));

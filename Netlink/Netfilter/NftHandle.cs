@@ -30,7 +30,39 @@ public sealed class NftHandle : IDisposable
     /// Sends the batch and waits for the kernel's verdict. Throws <see cref="NftBatchException"/> naming the first
     /// refused message (nothing was applied). An empty batch sends nothing.
     /// </summary>
-    public void Commit(NftBatch batch)
+    public void Commit(NftBatch batch) => Commit(batch, null);
+
+    /// <summary>
+    /// <see cref="Commit(NftBatch)"/>, asking the kernel to echo what it made: the handles of the batch's new rules, by
+    /// the index of their message in the batch. A rule's handle lets it be read or deleted later without listing its chain.
+    /// </summary>
+    public IReadOnlyDictionary<int, ulong> CommitEchoingRules(NftBatch batch)
+    {
+        var handles = new Dictionary<int, ulong>();
+        Commit(batch, handles);
+        return handles;
+    }
+
+    /// <summary>The rule with this handle (one request, no dump), or null when the table, chain or rule is gone.</summary>
+    public NftRuleInfo? GetRule(NftFamily family, string table, string chain, ulong handle)
+    {
+        NftRuleInfo? found = null;
+        Span<byte> buffer = stackalloc byte[RequestBufferSize];
+        var w = new NetlinkWriter(buffer);
+        NftMessages.GetRule(ref w, _socket.NextSequence(), family, table, chain, handle);
+        try
+        {
+            _socket.Request(w.Written, $"NFT_MSG_GETRULE {NftBatch.Name(family)} {table} {chain} handle {handle}",
+                (in NetlinkMessage m) => found ??= NftParse.Rule(in m));
+        }
+        catch (NetlinkException e) when (e.IsNotFound)
+        {
+            return null;
+        }
+        return found;
+    }
+
+    private void Commit(NftBatch batch, Dictionary<int, ulong>? echoedRules)
     {
         if (batch.Count == 0)
             return;
@@ -38,8 +70,13 @@ public sealed class NftHandle : IDisposable
             _socket.EnsureReceiveBuffer(batch.Count * 1024);
         uint first = _socket.ReserveSequences(batch.Count + 2);
         uint last = first + (uint)batch.Count + 1;
-        byte[] datagram = batch.Seal(first);
-        List<BatchFailure> failures = _socket.RequestBatch(datagram, first, last, batch.Count, "nf_tables batch");
+        byte[] datagram = batch.Seal(first, echo: echoedRules is not null);
+        MessageHandler? onEcho = echoedRules is null ? null : (in NetlinkMessage m) =>
+        {
+            if (NftParse.Rule(in m) is { } rule && m.Sequence > first && m.Sequence < last)
+                echoedRules[(int)(m.Sequence - first - 1)] = rule.Handle;
+        };
+        List<BatchFailure> failures = _socket.RequestBatch(datagram, first, last, batch.Count, "nf_tables batch", onEcho);
         if (failures.Count == 0)
             return;
         BatchFailure f = failures.FirstOrDefault(x => x.Sequence > first && x.Sequence < last);

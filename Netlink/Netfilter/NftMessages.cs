@@ -140,6 +140,17 @@ public static class NftMessages
         w.EndMessage();
     }
 
+    /// <summary>Asks for one rule by its handle (no dump): the kernel answers with that rule alone, or ENOENT.</summary>
+    public static void GetRule(ref NetlinkWriter w, uint seq, NftFamily family, string table, string chain, ulong handle)
+    {
+        w.BeginMessage(Type(NFT_MSG_GETRULE), NLM_F_REQUEST, seq);
+        w.WriteStruct(new NfGenMsg { nfgen_family = (byte)family });
+        w.PutStringZ(NFTA_RULE_TABLE, table);
+        w.PutStringZ(NFTA_RULE_CHAIN, chain);
+        w.PutU64BigEndian(NFTA_RULE_HANDLE, handle);
+        w.EndMessage();
+    }
+
     private static void Begin(ref NetlinkWriter w, ushort message, ushort flags, uint seq, NftFamily family)
     {
         w.BeginMessage(Type(message), flags, seq);

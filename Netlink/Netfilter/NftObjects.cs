@@ -32,8 +32,14 @@ public sealed record NftRawExpr(string Name, byte[] Data);
 /// <summary>A table as listed by the kernel.</summary>
 public sealed record NftTableInfo(NftFamily Family, string Name, ulong Handle, uint Flags, string? Comment);
 
-/// <summary>A chain as listed by the kernel; <see cref="Base"/> is set for base chains.</summary>
-public sealed record NftChainInfo(NftFamily Family, string Table, string Name, ulong Handle, NftBaseChain? Base, string? Comment);
+/// <summary>
+/// A chain as listed by the kernel; <see cref="Base"/> is set for base chains. <see cref="Use"/> is the kernel's
+/// reference count of the chain (NFTA_CHAIN_USE): the jump and goto verdicts that name it.
+/// </summary>
+public sealed record NftChainInfo(NftFamily Family, string Table, string Name, ulong Handle, NftBaseChain? Base, string? Comment)
+{
+    public uint Use { get; init; }
+}
 
 /// <summary>
 /// A rule as listed by the kernel: where it is, its handle (for deletion), its comment and the names of its

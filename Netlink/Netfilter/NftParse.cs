@@ -37,10 +37,12 @@ public static class NftParse
         uint? hook = null;
         int priority = 0;
         int? policy = null;
+        uint use = 0;
         foreach (NetlinkAttribute a in m.Attributes(Unsafe.SizeOf<NfGenMsg>()))
         {
             switch (a.Type)
             {
+                case NFTA_CHAIN_USE: use = a.GetU32BigEndian(); break;
                 case NFTA_CHAIN_TABLE: table = a.GetString(); break;
                 case NFTA_CHAIN_NAME: name = a.GetString(); break;
                 case NFTA_CHAIN_HANDLE: handle = U64(a); break;
@@ -59,7 +61,7 @@ public static class NftParse
         if (table is null || name is null)
             return null;
         NftBaseChain? b = hook is null ? null : new NftBaseChain(type ?? "filter", hook.Value, priority, policy);
-        return new NftChainInfo(Family(m), table, name, handle, b, comment);
+        return new NftChainInfo(Family(m), table, name, handle, b, comment) { Use = use };
     }
 
     public static NftRuleInfo? Rule(in NetlinkMessage m)

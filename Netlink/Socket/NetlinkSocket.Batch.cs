@@ -18,9 +18,11 @@ public sealed unsafe partial class NetlinkSocket
     /// inside sendmsg and queues one ACK or error per acked message, so this waits for
     /// <paramref name="expectedAcks"/> answers; after the first error it only drains what is queued
     /// (MSG_DONTWAIT), since a batch-level error (for the begin message: EPERM, ENOMEM) comes alone.
-    /// Returns the failures in the kernel's order; empty means the batch was committed.
+    /// Returns the failures in the kernel's order; empty means the batch was committed. Other messages of the batch's
+    /// sequence numbers (what the kernel echoes for NLM_F_ECHO) go to <paramref name="onEcho"/>.
     /// </summary>
-    public List<BatchFailure> RequestBatch(ReadOnlySpan<byte> batch, uint firstSeq, uint lastSeq, int expectedAcks, string operation)
+    public List<BatchFailure> RequestBatch(ReadOnlySpan<byte> batch, uint firstSeq, uint lastSeq, int expectedAcks, string operation,
+        MessageHandler? onEcho = null)
     {
         var failures = new List<BatchFailure>();
         lock (_lock)
@@ -45,8 +47,13 @@ public sealed unsafe partial class NetlinkSocket
                     while (reader.MoveNext())
                     {
                         NetlinkMessage m = reader.Current;
-                        if (m.PortId != PortId || m.Sequence < firstSeq || m.Sequence > lastSeq || m.Type != NLMSG_ERROR)
+                        if (m.PortId != PortId || m.Sequence < firstSeq || m.Sequence > lastSeq)
                             continue;
+                        if (m.Type != NLMSG_ERROR)
+                        {
+                            onEcho?.Invoke(in m);
+                            continue;
+                        }
                         answers++;
                         int errno = NetlinkError.Read(in m, out string? extAck);
                         if (errno != 0)

@@ -33,6 +33,12 @@ public interface IIptables
     /// <summary><c>-S chain</c>: "-N chain" (or "-P chain POLICY" for a built-in one), then one "-A chain ..." per rule.</summary>
     IReadOnlyList<string> ListRules(string table, string chain);
 
+    /// <summary>
+    /// How many rules jump or go to the chain: the "(N references)" of <c>iptables -L</c>, which costs no listing of
+    /// rules (the kernel counts them); 0 when the chain does not exist.
+    /// </summary>
+    int References(string table, string chain);
+
     /// <summary><c>-F</c> then <c>-X</c>; nothing when the chain does not exist.</summary>
     void ClearAndDeleteChain(string table, string chain);
 }

@@ -13,7 +13,7 @@ namespace CniBox.Applets.Common.Iptables;
 /// with this instance's own changes, so Exists and Append cost no dump at scale. One handle, in the namespace of the
 /// thread that opened it; not for concurrent use.
 /// </summary>
-public sealed class IptablesNft : IIptables, IDisposable
+public sealed class IptablesNft : IIptables, IIptablesRuleHandles, IDisposable
 {
     private readonly NftHandle _nft;
     private readonly bool _ownsHandle;
@@ -91,15 +91,37 @@ public sealed class IptablesNft : IIptables, IDisposable
             return;
         }
         ulong? before = position == 1 ? null : Handle(table, chain, position - 1);
-        Add(table, chain, rule, append: false, before, $"-I {chain} {position}");
-        Rules(table, chain).Insert(position - 1, new ListedRule(Parse(rule).ToString()));
+        ulong handle = Add(table, chain, rule, append: false, before, $"-I {chain} {position}");
+        Rules(table, chain).Insert(position - 1, new ListedRule(Parse(rule).ToString(), handle));
     }
 
-    public void Append(string table, string chain, IReadOnlyList<string> rule)
+    /// <summary>Lists nothing: a chain this instance has not read stays unread (an ADD at scale appends blind).</summary>
+    public void Append(string table, string chain, IReadOnlyList<string> rule) => AppendKeepingHandle(table, chain, rule);
+
+    public ulong AppendKeepingHandle(string table, string chain, IReadOnlyList<string> rule)
     {
-        RequireChain(table, chain, "-A");
-        Add(table, chain, rule, append: true, null, $"-A {chain}");
-        Rules(table, chain).Add(new ListedRule(Parse(rule).ToString()));
+        if (!ChainExists(table, chain))
+            throw Fail($"-t {table} -A {chain}", "No chain/target/match by that name.");
+        ulong handle = Add(table, chain, rule, append: true, null, $"-A {chain}");
+        if (_rules.TryGetValue((table, chain), out var rules))
+            rules.Add(new ListedRule(Parse(rule).ToString(), handle));
+        return handle;
+    }
+
+    public bool DeleteByHandle(string table, string chain, ulong handle, IReadOnlyList<string> rule)
+    {
+        string text = Parse(rule).ToString();
+        NftRuleInfo? listed = Kernel(() => _nft.GetRule(_family, table, chain, handle));
+        if (listed is null || XtRuleDecoder.Decode(listed)?.ToString() != text)
+            return false;
+        Commit(new NftBatch().DeleteRule(_family, table, chain, handle), $"-t {table} -D {chain} {text}");
+        if (_rules.TryGetValue((table, chain), out var rules))
+        {
+            int index = rules.FindIndex(r => r.Handle == handle);
+            if (index >= 0) rules.RemoveAt(index);
+            else _rules.Remove((table, chain));
+        }
+        return true;
     }
 
     public bool DeleteIfExists(string table, string chain, IReadOnlyList<string> rule)
@@ -130,6 +152,19 @@ public sealed class IptablesNft : IIptables, IDisposable
         return lines;
     }
 
+    public int References(string table, string chain)
+    {
+        if (Chains(table) is not { } chains || !chains.TryGetValue(chain, out NftChainInfo? info))
+            return 0;
+        if (info is null)
+        {
+            // Made by this instance: its count moved with this instance's own jumps, so read it again.
+            _tables.Remove(table);
+            info = Chains(table)?.GetValueOrDefault(chain);
+        }
+        return (int)(info?.Use ?? 0);
+    }
+
     public void ClearAndDeleteChain(string table, string chain)
     {
         if (Chains(table)?.ContainsKey(chain) != true)
@@ -143,7 +178,7 @@ public sealed class IptablesNft : IIptables, IDisposable
 
     /// <summary>
     /// A rule as listed (decoded only when a lookup's candidate: same expressions and compared constants) or as written
-    /// by this instance (its handle unknown until read back). <see cref="Text"/> is null for a foreign rule.
+    /// by this instance (its handle echoed by the kernel). <see cref="Text"/> is null for a foreign rule.
     /// </summary>
     private sealed class ListedRule
     {
@@ -151,11 +186,11 @@ public sealed class IptablesNft : IIptables, IDisposable
         private string? _text;
         private bool _decoded;
 
-        public ListedRule(string text) => (_text, _decoded) = (text, true);
+        public ListedRule(string text, ulong handle) => (_text, _decoded, Handle) = (text, true, handle);
 
         public ListedRule(NftRuleInfo listed) => (_listed, Handle) = (listed, listed.Handle);
 
-        public ulong? Handle { get; }
+        public ulong Handle { get; }
 
         public string? Text
         {
@@ -217,7 +252,8 @@ public sealed class IptablesNft : IIptables, IDisposable
         }
     }
 
-    private void Add(string table, string chain, IReadOnlyList<string> rule, bool append, ulong? before, string what)
+    /// <summary>Writes the rule (with the table and built-in chain when missing) and returns its handle.</summary>
+    private ulong Add(string table, string chain, IReadOnlyList<string> rule, bool append, ulong? before, string what)
     {
         XtRule parsed = Parse(rule);
         var batch = new NftBatch();
@@ -234,8 +270,11 @@ public sealed class IptablesNft : IIptables, IDisposable
             throw Fail($"-t {table} {what} {parsed}", e.Message);
         }
         batch.AddRule(nftRule);
-        Commit(batch, $"-t {table} {what} {parsed}");
+        int index = batch.Count - 1;
+        IReadOnlyDictionary<int, ulong> handles = Kernel(() => _nft.CommitEchoingRules(batch), $"-t {table} {what} {parsed}");
         Chains(table)!.TryAdd(chain, null);
+        return handles.TryGetValue(index, out ulong handle) ? handle
+            : throw Fail($"-t {table} {what} {parsed}", "the kernel did not echo the new rule");
     }
 
     private void EnsureTable(NftBatch batch, string table)
@@ -274,18 +313,8 @@ public sealed class IptablesNft : IIptables, IDisposable
     private List<ListedRule> List(string table, string chain) =>
         Kernel(() => _nft.ListRules(_family, table, chain)).Select(r => new ListedRule(r)).ToList();
 
-    /// <summary>The kernel's handle of the rule at <paramref name="index"/>, listing the chain again if this instance wrote it.</summary>
-    private ulong Handle(string table, string chain, int index)
-    {
-        List<ListedRule> rules = Rules(table, chain);
-        if (rules[index].Handle is { } handle)
-            return handle;
-        List<ListedRule> listed = List(table, chain);
-        if (listed.Count != rules.Count || listed[index].Text != rules[index].Text)
-            throw Fail($"-t {table} -S {chain}", "the chain changed under this process; retry");
-        _rules[(table, chain)] = listed;
-        return listed[index].Handle!.Value;
-    }
+    /// <summary>The kernel's handle of the rule at <paramref name="index"/> (listed, or echoed when this instance wrote it).</summary>
+    private ulong Handle(string table, string chain, int index) => Rules(table, chain)[index].Handle;
 
     private void Commit(NftBatch batch, string what) => Kernel(() => _nft.Commit(batch), what);
 

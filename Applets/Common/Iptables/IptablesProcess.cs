@@ -52,6 +52,18 @@ public sealed class IptablesProcess(IptablesProgram program, bool ipv6) : IIptab
     public IReadOnlyList<string> ListRules(string table, string chain) =>
         program.Run("-t", table, "-S", chain).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
+    /// <summary>The "(N references)" of the header line <c>iptables -L chain -n</c> prints.</summary>
+    public int References(string table, string chain)
+    {
+        var outcome = program.Try("-t", table, "-L", chain, "-n");
+        if (!outcome.Ok)
+            return 0;
+        var header = outcome.Stdout.Split('\n', 2)[0];
+        int open = header.LastIndexOf('(');
+        return open >= 0 && header.EndsWith(" references)", StringComparison.Ordinal)
+            && int.TryParse(header[(open + 1)..header.LastIndexOf(' ')], out int n) ? n : 0;
+    }
+
     public void ClearAndDeleteChain(string table, string chain)
     {
         if (!ChainExists(table, chain))

@@ -10,13 +10,26 @@ namespace CniBox.Applets.Firewall.Iptables;
 /// per family the container has an address in (Go opens both families up front and fails on a host without
 /// ip6tables even for a v4-only container; this does not). ADD rolls back the address rules it appended when a later
 /// one fails, as Go's cleanupRules does; DEL ignores what is already gone.
+/// ADD reads no rule of CNI-FORWARD, so its cost does not grow with the node's containers: a jump is known present
+/// when the kernel counts a reference to its target chain (the layout's jumps are the only ones that name them), and a
+/// first ADD (no record of the attachment) appends its address rules without looking for
+/// them. Unlike Go's AppendUnique, an address that two attachments share (a lost DEL, overlapping networks) then has
+/// its rules twice, and each DEL removes one copy: the survivor keeps its accepts.
 /// </summary>
-public sealed class IptablesFirewall(string adminChain, Func<bool, IIptables> open) : IFirewallBackend
+/// DEL deletes the rules by the kernel handles the record keeps (<paramref name="recorded"/>), each checked with one
+/// request, and looks for a rule by content (a listing) only when its handle no longer holds it.
+public sealed class IptablesFirewall(string adminChain, Func<bool, IIptables> open, FirewallRecord? recorded = null) : IFirewallBackend
 {
+    private readonly bool _firstAdd = recorded is null;
+    private readonly List<FirewallRuleHandle> _handles = [];
+
+    /// <summary>The handles of the address rules this instance's ADD appended, for the record.</summary>
+    public IReadOnlyList<FirewallRuleHandle> Handles => _handles;
+
     /// <summary>The families whose chains this instance's ADD created: its DEL (a rollback) removes them again.</summary>
     private readonly HashSet<bool> _created = [];
 
-    public IptablesFirewall(string adminChain) : this(adminChain, v6 => IptablesHost.Open(v6))
+    public IptablesFirewall(string adminChain, FirewallRecord? recorded) : this(adminChain, v6 => IptablesHost.Open(v6), recorded)
     {
     }
 
@@ -33,8 +46,11 @@ public sealed class IptablesFirewall(string adminChain, Func<bool, IIptables> op
             {
                 foreach (var rule in rules)
                 {
-                    if (ipt.Exists(Filter, PrivateChain, rule)) continue;
-                    ipt.Append(Filter, PrivateChain, rule);
+                    if (!_firstAdd && ipt.Exists(Filter, PrivateChain, rule)) continue;
+                    if (ipt is IIptablesRuleHandles kept)
+                        _handles.Add(new FirewallRuleHandle(ipt.Ipv6, kept.AppendKeepingHandle(Filter, PrivateChain, rule), string.Join(' ', rule)));
+                    else
+                        ipt.Append(Filter, PrivateChain, rule);
                     appended.Add(rule);
                 }
             }
@@ -51,7 +67,8 @@ public sealed class IptablesFirewall(string adminChain, Func<bool, IIptables> op
         foreach (var (ipt, rules) in Families(attachment))
         {
             if (!ipt.ChainExists(Filter, PrivateChain)) continue;
-            foreach (var rule in rules) ipt.DeleteIfExists(Filter, PrivateChain, rule);
+            foreach (var rule in rules)
+                if (!DeletedByHandle(ipt, rule)) ipt.DeleteIfExists(Filter, PrivateChain, rule);
             if (_created.Contains(ipt.Ipv6) && ipt.ListRules(Filter, PrivateChain).Count(l => l.StartsWith("-A ", StringComparison.Ordinal)) <= 1)
             {
                 ipt.DeleteIfExists(Filter, Forward, ForwardJump());
@@ -59,6 +76,14 @@ public sealed class IptablesFirewall(string adminChain, Func<bool, IIptables> op
                 ipt.ClearAndDeleteChain(Filter, adminChain);
             }
         }
+    }
+
+    private bool DeletedByHandle(IIptables ipt, string[] rule)
+    {
+        if (ipt is not IIptablesRuleHandles kept) return false;
+        string text = string.Join(' ', rule);
+        var known = _handles.Concat(recorded?.Handles ?? []).Where(h => h.Ipv6 == ipt.Ipv6 && h.Rule == text);
+        return known.Any(h => kept.DeleteByHandle(Filter, PrivateChain, h.Handle, rule));
     }
 
     /// <summary>checkRules: FORWARD's jump, the admin jump, then each address rule, with Go's texts (plain errors).</summary>
@@ -79,13 +104,14 @@ public sealed class IptablesFirewall(string adminChain, Func<bool, IIptables> op
     {
         ipt.EnsureChain(Filter, PrivateChain);
         ipt.EnsureChain(Filter, adminChain);
-        EnsureFirst(ipt, Forward, ForwardJump());
-        EnsureFirst(ipt, PrivateChain, AdminJump(adminChain));
+        EnsureFirst(ipt, Forward, ForwardJump(), PrivateChain);
+        EnsureFirst(ipt, PrivateChain, AdminJump(adminChain), adminChain);
     }
 
-    private static void EnsureFirst(IIptables ipt, string chain, string[] rule)
+    /// <summary>Inserts the jump to <paramref name="target"/> first in <paramref name="chain"/> unless some rule jumps there.</summary>
+    private static void EnsureFirst(IIptables ipt, string chain, string[] rule, string target)
     {
-        if (!ipt.Exists(Filter, chain, rule)) ipt.Insert(Filter, chain, 1, rule);
+        if (ipt.References(Filter, target) == 0) ipt.Insert(Filter, chain, 1, rule);
     }
 
     private static void Require(IIptables ipt, string chain, string[] rule, string message)

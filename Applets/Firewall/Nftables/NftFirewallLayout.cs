@@ -33,17 +33,26 @@ public static class NftFirewallLayout
 
     public static string IsolatedTag(string bridge) => "bridge " + bridge + " isolated";
 
-    /// <summary>The table, its chains and the forward chain's three jumps, rewritten whole (the jumps stay first).</summary>
-    public static NftBatch Structure(NftBatch batch)
+    /// <summary>The forward chain's jumps, in order.</summary>
+    public static readonly string[] Jumps = [Stage1, Admin, Containers];
+
+    /// <summary>
+    /// The table, its chains and the forward chain's three jumps, rewritten whole (the jumps stay first). Only what
+    /// is missing when <paramref name="existing"/> (the table's chains) and <paramref name="forwardJumps"/> (the
+    /// forward chain's jump targets) are given: re-adding a chain that exists is an update, and the kernel frees an
+    /// update only after an RCU grace period, which the closing of the netlink socket then waits for (~10-30 ms).
+    /// </summary>
+    public static NftBatch Structure(NftBatch batch, IReadOnlySet<string>? existing = null, IReadOnlyList<string>? forwardJumps = null)
     {
-        batch.AddTable(Family, Table, TableComment)
-            .AddChain(new NftChain(Family, Table, Forward, new NftBaseChain("filter", NF_INET_FORWARD, 0)))
-            .AddChain(new NftChain(Family, Table, Stage1))
-            .AddChain(new NftChain(Family, Table, Stage2))
-            .AddChain(new NftChain(Family, Table, Admin))
-            .AddChain(new NftChain(Family, Table, Containers))
-            .FlushChain(Family, Table, Forward);
-        foreach (var chain in new[] { Stage1, Admin, Containers })
+        bool Missing(string chain) => existing is null || !existing.Contains(chain);
+        if (existing is null || existing.Count == 0) batch.AddTable(Family, Table, TableComment);
+        if (Missing(Forward)) batch.AddChain(new NftChain(Family, Table, Forward, new NftBaseChain("filter", NF_INET_FORWARD, 0)));
+        foreach (var chain in new[] { Stage1, Stage2, Admin, Containers })
+            if (Missing(chain)) batch.AddChain(new NftChain(Family, Table, chain));
+        if (forwardJumps is not null && forwardJumps.SequenceEqual(Jumps))
+            return batch;
+        if (existing is null || existing.Contains(Forward)) batch.FlushChain(Family, Table, Forward);
+        foreach (var chain in Jumps)
             batch.AddRule(new NftRule(Family, Table, Forward, [VerdictExpr.Jump(chain)]));
         return batch;
     }

@@ -24,7 +24,9 @@ public sealed class NftablesFirewall(NftHandle nft, IngressPolicy policy, Isolat
     public void Add(FirewallAttachment attachment) => Run("failed to set up the firewall's nftables rules", () =>
     {
         var tag = Tag(attachment.ContainerId, attachment.IfName);
-        var batch = Structure(new NftBatch());
+        var chains = nft.ListChains(Family, Table).Select(c => c.Name).ToHashSet();
+        var jumps = chains.Contains(Forward) ? nft.ListRules(Family, Table, Forward).SelectMany(r => r.JumpTargets).ToList() : null;
+        var batch = Structure(new NftBatch(), chains, jumps);
         if (!firstAdd)
             foreach (var rule in nft.ListRules(Family, Table, Containers))
                 if (rule.Comment == tag) batch.DeleteRule(rule);

@@ -15,7 +15,11 @@ public class IptablesFirewallTests
 
     private ListIptables Family(bool v6) => _families.TryGetValue(v6, out var f) ? f : _families[v6] = new ListIptables(v6);
 
-    private IptablesFirewall Backend(string admin = "CNI-ADMIN") => new(admin, Family);
+    private IptablesFirewall Backend(string admin = "CNI-ADMIN", FirewallRecord? recorded = null) => new(admin, Family, recorded);
+
+    /// <summary>What the applet keeps of an earlier ADD of the attachment: then ADD looks for the rules before appending.</summary>
+    private static FirewallRecord Recorded(string address) =>
+        new("net", "c1", "eth0", FirewallConfig.Iptables, "cni0", IngressPolicy.Open, [IpNet.Parse(address)]);
 
     private static FirewallAttachment Attachment(params string[] addresses) =>
         new("c1", "net", "eth0", [.. addresses.Select(IpNet.Parse)], "cni0");
@@ -47,10 +51,21 @@ public class IptablesFirewallTests
         Backend().Add(Attachment("10.88.0.2/32"));
         Backend().Add(Attachment("10.88.0.3/32"));
         var once = v4.Lines("CNI-FORWARD");
-        Backend().Add(Attachment("10.88.0.3/32"));
+        Backend(recorded: Recorded("10.88.0.3/32")).Add(Attachment("10.88.0.3/32"));
         Assert.That(v4.Lines("CNI-FORWARD"), Is.EqualTo(once));
         Assert.That(v4.Lines("FORWARD"), Is.EqualTo(new[] { "-m comment --comment CNI firewall plugin rules -j CNI-FORWARD", "-j DROP" }));
         Assert.That(once, Has.Length.EqualTo(5));
+    }
+
+    [Test]
+    public void AnAddressTwoAttachmentsShareHasItsRulesOncePerAttachmentAndEachDelRemovesOne()
+    {
+        var v4 = Family(false);
+        Backend().Add(Attachment("10.88.0.2/32"));
+        Backend().Add(Attachment("10.88.0.2/32"));
+        Assert.That(v4.Lines("CNI-FORWARD").Count(l => l == "-s 10.88.0.2/32 -j ACCEPT"), Is.EqualTo(2), "a first ADD appends without looking");
+        Backend().Del(Attachment("10.88.0.2/32"));
+        Assert.That(v4.Lines("CNI-FORWARD").Count(l => l == "-s 10.88.0.2/32 -j ACCEPT"), Is.EqualTo(1), "the other attachment keeps its accepts");
     }
 
     [Test]

@@ -44,6 +44,9 @@ public sealed class ListIptables(bool ipv6) : IIptables
     public IReadOnlyList<string> ListRules(string table, string chain) =>
         [BuiltIn.Contains(chain) ? $"-P {chain} ACCEPT" : $"-N {chain}", .. Of(chain).Select(r => $"-A {chain} {string.Join(' ', r)}")];
 
+    public int References(string table, string chain) =>
+        Chains.Values.Sum(rules => rules.Count(r => r.Length > 1 && r[^1] == chain && r[^2] is "-j" or "-g"));
+
     public void ClearAndDeleteChain(string table, string chain)
     {
         if (Chains.Values.Any(rules => rules.Any(r => r.Length > 1 && r[^1] == chain && r[^2] == "-j")))

@@ -21,6 +21,26 @@ public class NftFirewallLayoutTests
         }));
     }
 
+    [Test]
+    public void AnIntactStructureIsNotWrittenAgain()
+    {
+        var all = new HashSet<string> { "forward", "isolation_stage_1", "isolation_stage_2", "admin", "containers" };
+        Assert.That(NftFirewallLayout.Structure(new NftBatch(), all, NftFirewallLayout.Jumps).Count, Is.EqualTo(0),
+            "re-adding existing chains is an update the kernel frees after an RCU grace period");
+    }
+
+    [Test]
+    public void OnlyWhatIsMissingIsAdded()
+    {
+        var some = new HashSet<string> { "forward", "isolation_stage_1", "admin", "containers" };
+        var batch = NftFirewallLayout.Structure(new NftBatch(), some, ["isolation_stage_1", "containers"]);
+        Assert.That(batch.Descriptions, Is.EqualTo(new[]
+        {
+            "add chain inet cnibox_firewall isolation_stage_2", "flush chain inet cnibox_firewall forward",
+            "add rule inet cnibox_firewall forward", "add rule inet cnibox_firewall forward", "add rule inet cnibox_firewall forward",
+        }));
+    }
+
     [TestCase("10.88.0.2", new byte[] { 2 }, 4)]
     [TestCase("fd00::2", new byte[] { 10 }, 16)]
     public void EachAddressGetsTheRepliesAndEverythingFromIt(string ip, byte[] nfproto, int length)
