@@ -52,6 +52,23 @@ public sealed class IptablesFirewallNodeTests
     }
 
     [Test]
+    public void DelDeletesByTheRecordedHandlesAndByContentWhenTheyAreStale()
+    {
+        var conf = _node.Conf(",\"backend\":\"iptables\"", "cbtfw0", "10.199.204.2/24");
+        CniAssert.Success(_node.Run("ADD", conf, "c1"));
+        CniAssert.Success(_node.Run("ADD", _node.Conf(",\"backend\":\"iptables\"", "cbtfw0", "10.199.204.3/24"), "c2"));
+        var record = File.ReadAllLines(Path.Combine(_node.RecordDir, "c1-eth0"));
+        Assert.That(record.Count(l => l.StartsWith("handle 4 ", StringComparison.Ordinal)), Is.EqualTo(2), string.Join('\n', record));
+
+        // The admin flushes CNI-FORWARD and writes c1's rules back: same rules, new handles.
+        var before = Chain(_node.IptablesS(), "CNI-FORWARD");
+        _node.Exec("iptables", "-F", "CNI-FORWARD");
+        foreach (var line in before) _node.Exec("sh", "-c", "iptables " + line);
+        CniAssert.SilentSuccess(_node.Run("DEL", conf, "c1"));
+        Assert.That(Chain(_node.IptablesS(), "CNI-FORWARD"), Is.EqualTo(before.Where(l => !l.Contains("10.199.204.2/32")).ToArray()));
+    }
+
+    [Test]
     public void AutoChoosesIptablesOnANodeWithIptablesTablesAndLeavesIp6tablesAloneForV4()
     {
         _node.Exec("iptables", "-P", "FORWARD", "DROP");

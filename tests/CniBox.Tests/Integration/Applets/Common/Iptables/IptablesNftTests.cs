@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using CniBox.Applets.Common.Iptables;
 using CniBox.Tests.Support;
@@ -128,38 +127,28 @@ public sealed class IptablesNftTests
         Assert.That(node.Theirs(false, "-t", "filter", "-C", "CNI-FORWARD", "-s", "10.199.150.2/32", "-j", "ACCEPT").Exit, Is.Zero);
     }
 
-    /// <summary>A measurement, not a test: Exists and Append with 2,000 rules in one chain (prints the times).</summary>
-    [Test, Explicit("measurement")]
-    public void ExistsAtTwoThousandRules()
+    [TestCase(false, "10.199.150.2/32")]
+    [TestCase(true, "fd99:150::2/128")]
+    public void ARuleKeptByItsHandleIsDeletedByItWhileItHoldsThatRuleOnly(bool v6, string address)
     {
         using var node = new IptablesNftNode();
-        using (IptablesNft writer = node.Ours(ipv6: false))
+        string[] accept = ["-s", address, "-j", "ACCEPT"], other = ["-d", address, "-j", "ACCEPT"];
+        ulong handle;
+        using (IptablesNft ipt = node.Ours(v6))
         {
-            writer.EnsureChain("filter", "CNI-FORWARD");
-            for (int i = 0; i < 2000; i++)
-                writer.Append("filter", "CNI-FORWARD", ["-s", $"10.199.{150 + i / 250}.{i % 250 + 2}/32", "-j", "ACCEPT"]);
+            ipt.EnsureChain("filter", "CNI-FORWARD");
+            handle = ipt.AppendKeepingHandle("filter", "CNI-FORWARD", accept);
+            Assert.That(ipt.DeleteByHandle("filter", "CNI-FORWARD", handle, other), Is.False, "the handle holds another rule");
+            Assert.That(ipt.DeleteByHandle("filter", "CNI-FORWARD", handle + 1000, accept), Is.False, "no rule has that handle");
         }
-        string[] last = ["-s", "10.199.157.251/32", "-j", "ACCEPT"];
-        using IptablesNft ipt = node.Ours(ipv6: false);
-        var cold = Stopwatch.StartNew();
-        bool found = ipt.Exists("filter", "CNI-FORWARD", last);
-        cold.Stop();
-        var warm = Stopwatch.StartNew();
-        for (int i = 0; i < 100; i++)
-            ipt.Exists("filter", "CNI-FORWARD", ["-s", "10.199.158.1/32", "-j", "ACCEPT"]);
-        warm.Stop();
-        var append = Stopwatch.StartNew();
-        for (int i = 0; i < 100; i++)
-            ipt.Append("filter", "CNI-FORWARD", ["-d", $"10.199.153.{i + 1}/32", "-j", "ACCEPT"]);
-        append.Stop();
-        using IptablesNft again = node.Ours(ipv6: false);
-        var coldWarmJit = Stopwatch.StartNew();
-        again.Exists("filter", "CNI-FORWARD", last);
-        coldWarmJit.Stop();
-        TestContext.Out.WriteLine($"2000 rules: first Exists (lists the chain) {cold.Elapsed.TotalMilliseconds:F1} ms " +
-            $"({coldWarmJit.Elapsed.TotalMilliseconds:F1} ms on a second instance, code already compiled), " +
-            $"then Exists {warm.Elapsed.TotalMilliseconds / 100:F3} ms, Append {append.Elapsed.TotalMilliseconds / 100:F3} ms");
-        Assert.That(found, Is.True);
+        Assert.That(node.Theirs(v6, ["-C", "CNI-FORWARD", .. accept]).Exit, Is.Zero, "iptables sees the kept rule");
+        using (IptablesNft ipt = node.Ours(v6))
+            Assert.That(ipt.DeleteByHandle("filter", "CNI-FORWARD", handle, accept), Is.True);
+        Assert.That(node.Theirs(v6, ["-C", "CNI-FORWARD", .. accept]).Exit, Is.Not.Zero, "deleted by its handle");
+
+        Assert.That(node.Theirs(v6, ["-A", "CNI-FORWARD", .. accept]).Exit, Is.Zero);
+        using (IptablesNft ipt = node.Ours(v6))
+            Assert.That(ipt.DeleteByHandle("filter", "CNI-FORWARD", handle, accept), Is.False, "the same rule written again has a new handle");
     }
 
     private static List<XtCommand> Commands(string scenario) => XtCaptures.Commands.Where(c => c.Scenario == scenario).ToList();
