@@ -94,12 +94,12 @@ JSON
   }
   tool "cnitool add bridge+h-l" add "$reset"
   tool "cnitool del bridge+h-l" del "$reset; $ours/cnitool add cbtbench /var/run/netns/$cont >/dev/null"
-  # podman's default network until firewall lands: bridge (ipMasq, hairpin) + portmap + tuning, one published port.
+  # podman's default network: bridge (ipMasq, hairpin) + portmap + firewall (backend "") + tuning, one published port.
   cat >"$work/net.d/20-podman.conflist" <<JSON
 {"cniVersion":"1.0.0","name":"cbtbench-pod","plugins":[
  {"type":"bridge","bridge":"cbtbench3","isGateway":true,"ipMasq":true,"hairpinMode":true,
   "ipam":{"type":"host-local","dataDir":"$work/l3ipam","ranges":[[{"subnet":"10.199.244.0/24"}]]}},
- {"type":"portmap","capabilities":{"portMappings":true}},{"type":"tuning"}]}
+ {"type":"portmap","capabilities":{"portMappings":true}},{"type":"firewall","backend":""},{"type":"tuning"}]}
 JSON
   pod() { # LABEL VERB PREPARE
     CAP_ARGS='{"portMappings":[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]}' NETCONFPATH=$work/net.d \
@@ -108,6 +108,6 @@ JSON
       CNI_PATH="$go" "$ours/cnitool" "$2" cbtbench-pod "/var/run/netns/$cont" | summarize "$1"
   }
   undo="$ours/cnitool del cbtbench-pod /var/run/netns/$cont >/dev/null 2>&1; $reset"
-  pod "podman chain add (b+pm+tu)" add "$undo"
-  pod "podman chain del (b+pm+tu)" del "$undo; $ours/cnitool add cbtbench-pod /var/run/netns/$cont >/dev/null"
+  pod "podman chain add (b+pm+fw+tu)" add "$undo"
+  pod "podman chain del (b+pm+fw+tu)" del "$undo; $ours/cnitool add cbtbench-pod /var/run/netns/$cont >/dev/null"
 fi
