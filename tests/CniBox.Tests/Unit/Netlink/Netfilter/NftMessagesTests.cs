@@ -132,7 +132,8 @@ public sealed class NftMessagesTests
     public void ParsesTableChainAndRuleReplies()
     {
         Assert.That(NftParse.Table(GoldenRequest.Single(NftCaptures.TableReply)), Is.EqualTo(new NftTableInfo(Inet, "cbt_t", 1, 0, "tc")));
-        Assert.That(NftParse.Chain(GoldenRequest.Single(NftCaptures.ChainReply)), Is.EqualTo(new NftChainInfo(Inet, "cbt_t", "masq_checks", 2, null, null)));
+        Assert.That(NftParse.Chain(GoldenRequest.Single(NftCaptures.ChainReply)), Is.EqualTo(new NftChainInfo(Inet, "cbt_t", "masq_checks", 2, null, null) { Use = 1 }),
+            "the captured chain is the target of one jump (NFTA_CHAIN_USE)");
         Assert.That(NftParse.Chain(GoldenRequest.Single(NftCaptures.BaseChainReply)),
             Is.EqualTo(new NftChainInfo(Inet, "cbt_t", "postrouting", 2, new NftBaseChain("nat", NF_INET_POST_ROUTING, 100, NF_ACCEPT), null)));
         NftRuleInfo rule = NftParse.Rule(GoldenRequest.Single(NftCaptures.RuleReply))!;
