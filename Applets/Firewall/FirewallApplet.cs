@@ -60,7 +60,7 @@ public sealed class FirewallApplet(FirewallBackends? backends = null, FirewallRe
         {
             if (!record.IsolatesInNftables && record.Bridge is { } bridge && record.Policy != IngressPolicy.Open)
                 foreach (var v6 in IptablesFirewall.Families(attachment.Addresses))
-                    new IptablesIsolation(IptablesHost.Open(v6)).Setup(bridge, record.Policy);
+                    new IptablesIsolation(IptablesHost.Open(v6, nft)).Setup(bridge, record.Policy);
             Record(record);
         }
         catch
@@ -68,7 +68,7 @@ public sealed class FirewallApplet(FirewallBackends? backends = null, FirewallRe
             // The same iptables instance knows which chains its ADD created; nftables takes the new bridge's isolation with it.
             Rollback.Run(call.Log, "firewall rules", () =>
                 (record.IsolatesInNftables ? _backends.Create(call, name, config, nft, Cleanup(record)) : backend).Del(attachment));
-            Rollback.Run(call.Log, "isolation rules", () => RemoveIsolation(record));
+            Rollback.Run(call.Log, "isolation rules", () => RemoveIsolation(record, nft));
             throw;
         }
     }
@@ -92,7 +92,7 @@ public sealed class FirewallApplet(FirewallBackends? backends = null, FirewallRe
         _backends.Create(call, name, config, nft).Check(attachment);
         if (name != FirewallConfig.Nftables && attachment.HostInterface is { } bridge && config.IngressPolicy != IngressPolicy.Open)
             foreach (var v6 in IptablesFirewall.Families(attachment.Addresses))
-                new IptablesIsolation(IptablesHost.Open(v6)).Check(bridge, config.IngressPolicy);
+                new IptablesIsolation(IptablesHost.Open(v6, nft)).Check(bridge, config.IngressPolicy);
     }
 
     /// <summary>Every recorded attachment of this network that is not in <c>cni.dev/valid-attachments</c> is deleted.</summary>
@@ -116,7 +116,7 @@ public sealed class FirewallApplet(FirewallBackends? backends = null, FirewallRe
         backend.Del(attachment);
         if (!record.IsolatesInNftables && cleanup is { } c)
             foreach (var v6 in IptablesFirewall.Families(addresses))
-                new IptablesIsolation(IptablesHost.Open(v6)).Remove(c.Bridge, c.IsolatedOnly);
+                new IptablesIsolation(IptablesHost.Open(v6, nft)).Remove(c.Bridge, c.IsolatedOnly);
         _records.Remove(record.Network, record.ContainerId, record.IfName);
     }
 
@@ -130,11 +130,11 @@ public sealed class FirewallApplet(FirewallBackends? backends = null, FirewallRe
         return null;
     }
 
-    private void RemoveIsolation(FirewallRecord record)
+    private void RemoveIsolation(FirewallRecord record, NftHandle nft)
     {
         if (record.IsolatesInNftables || Cleanup(record) is not { } c) return;
         foreach (var v6 in IptablesFirewall.Families(record.Addresses))
-            new IptablesIsolation(IptablesHost.Open(v6)).Remove(c.Bridge, c.IsolatedOnly);
+            new IptablesIsolation(IptablesHost.Open(v6, nft)).Remove(c.Bridge, c.IsolatedOnly);
     }
 
     private void Record(FirewallRecord record)

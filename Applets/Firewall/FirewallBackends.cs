@@ -34,7 +34,7 @@ public sealed class FirewallBackends(Func<PluginCall, bool>? firewalldRunning, F
     public IFirewallBackend Create(PluginCall call, string name, FirewallConfig config, NftHandle nft, IsolationCleanup? cleanup = null,
         FirewallRecord? recorded = null) => name switch
     {
-        FirewallConfig.Iptables => new IptablesFirewall(config.AdminChain, recorded),
+        FirewallConfig.Iptables => new IptablesFirewall(config.AdminChain, recorded, nft),
         FirewallConfig.Nftables => new NftablesFirewall(nft, config.IngressPolicy, cleanup, firstAdd: recorded is null),
         FirewallConfig.Firewalld => firewalld?.Invoke(call, config) ?? throw new CniException(ErrorCode.Internal,
             "the firewalld backend is not part of this cnibox build; use \"backend\": \"iptables\" or \"nftables\""),

@@ -1,4 +1,5 @@
 using CniBox.Applets.Common.Iptables;
+using CniBox.Netlink.Netfilter;
 using CniBox.Spec;
 using CniBox.Spec.Addressing;
 using static CniBox.Applets.Firewall.Iptables.FirewallIptablesRules;
@@ -29,7 +30,8 @@ public sealed class IptablesFirewall(string adminChain, Func<bool, IIptables> op
     /// <summary>The families whose chains this instance's ADD created: its DEL (a rollback) removes them again.</summary>
     private readonly HashSet<bool> _created = [];
 
-    public IptablesFirewall(string adminChain, FirewallRecord? recorded) : this(adminChain, v6 => IptablesHost.Open(v6), recorded)
+    /// <param name="nft">The call's handle: every family's iptables speaks through it (no socket of their own).</param>
+    public IptablesFirewall(string adminChain, FirewallRecord? recorded, NftHandle nft) : this(adminChain, v6 => IptablesHost.Open(v6, nft), recorded)
     {
     }
 
