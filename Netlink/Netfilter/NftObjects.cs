@@ -52,6 +52,15 @@ public sealed record NftRuleInfo(NftFamily Family, string Table, string Chain, u
     /// <summary>The constants of the rule's cmp expressions, in order (addresses, protocol numbers, ports).</summary>
     public IReadOnlyList<byte[]> Compared { get; init; } = [];
 
+    /// <summary>The rule's NFTA_RULE_EXPRESSIONS as listed: one copy per rule, split into <see cref="Raw"/> only when asked.</summary>
+    public byte[] Program { get; init; } = [];
+
+    private IReadOnlyList<NftRawExpr>? _raw;
+
     /// <summary>Every expression with its attributes, in order, for decoders of whole programs (iptables-nft's).</summary>
-    public IReadOnlyList<NftRawExpr> Raw { get; init; } = [];
+    public IReadOnlyList<NftRawExpr> Raw
+    {
+        get => _raw ??= NftParse.RawExpressions(Program);
+        init => _raw = value;
+    }
 }

@@ -73,7 +73,7 @@ public static class NftParse
         var expressions = new List<string>();
         List<string>? targets = null;
         List<byte[]>? constants = null;
-        var raw = new List<NftRawExpr>();
+        byte[] program = [];
         foreach (NetlinkAttribute a in m.Attributes(Unsafe.SizeOf<NfGenMsg>()))
         {
             switch (a.Type)
@@ -83,6 +83,7 @@ public static class NftParse
                 case NFTA_RULE_HANDLE: handle = U64(a); break;
                 case NFTA_RULE_USERDATA: comment = NftUserData.ReadComment(a.Payload); break;
                 case NFTA_RULE_EXPRESSIONS:
+                    program = a.Payload.ToArray();
                     foreach (NetlinkAttribute element in a.GetNested())
                     {
                         string? name = null;
@@ -95,14 +96,11 @@ public static class NftParse
                             }
                             if (e.Type != NFTA_EXPR_DATA || name is null)
                                 continue;
-                            raw.Add(new NftRawExpr(name, e.Payload.ToArray()));
                             if (name == "immediate" && VerdictChain(e) is { } target)
                                 (targets ??= []).Add(target);
                             else if (name == "cmp" && CmpData(e) is { } data)
                                 (constants ??= []).Add(data);
                         }
-                        if (name is not null && raw.Count < expressions.Count)
-                            raw.Add(new NftRawExpr(name, []));
                     }
                     break;
             }
@@ -111,8 +109,26 @@ public static class NftParse
         {
             JumpTargets = targets ?? [],
             Compared = constants ?? [],
-            Raw = raw,
+            Program = program,
         };
+    }
+
+    /// <summary>The expressions of a listed NFTA_RULE_EXPRESSIONS payload: name and data attributes (empty when none).</summary>
+    public static IReadOnlyList<NftRawExpr> RawExpressions(byte[] program)
+    {
+        var raw = new List<NftRawExpr>();
+        foreach (NetlinkAttribute element in new AttributeReader(program))
+        {
+            string? name = null;
+            byte[] data = [];
+            foreach (NetlinkAttribute e in element.GetNested())
+            {
+                if (e.Type == NFTA_EXPR_NAME) name = e.GetString();
+                else if (e.Type == NFTA_EXPR_DATA && name is not null) data = e.Payload.ToArray();
+            }
+            if (name is not null) raw.Add(new NftRawExpr(name, data));
+        }
+        return raw;
     }
 
     /// <summary>The chain a jump/goto immediate names (NFTA_IMMEDIATE_DATA / NFTA_DATA_VERDICT / NFTA_VERDICT_CHAIN).</summary>
