@@ -39,17 +39,7 @@ public sealed class IptablesProgram
     /// True when this thread's network namespace has an iptables-legacy nat table of the family (the kernel creates it
     /// only when something used it, so most hosts need no legacy program at all).
     /// </summary>
-    public static bool HasLegacyNat(bool ipv6)
-    {
-        try
-        {
-            return File.ReadAllLines(ipv6 ? "/proc/thread-self/net/ip6_tables_names" : "/proc/thread-self/net/ip_tables_names").Contains(Nat);
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
+    public static bool HasLegacyNat(bool ipv6) => Iptables.IptablesHost.LegacyTables(ipv6).Contains(Nat);
 
     public IptablesOutcome Try(params string[] arguments)
     {

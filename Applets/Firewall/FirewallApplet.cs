@@ -59,8 +59,8 @@ public sealed class FirewallApplet(FirewallBackends? backends = null, FirewallRe
         try
         {
             if (!record.IsolatesInNftables && record.Bridge is { } bridge && record.Policy != IngressPolicy.Open)
-                foreach (var v6 in IptablesFirewall.Families(attachment.Addresses))
-                    new IptablesIsolation(IptablesHost.Open(v6, nft)).Setup(bridge, record.Policy);
+                foreach (var isolation in Isolations(attachment.Addresses, nft))
+                    isolation.Setup(bridge, record.Policy);
             Record(record);
         }
         catch
@@ -68,7 +68,7 @@ public sealed class FirewallApplet(FirewallBackends? backends = null, FirewallRe
             // The same iptables instance knows which chains its ADD created; nftables takes the new bridge's isolation with it.
             Rollback.Run(call.Log, "firewall rules", () =>
                 (record.IsolatesInNftables ? _backends.Create(call, name, config, nft, Cleanup(record)) : backend).Del(attachment));
-            Rollback.Run(call.Log, "isolation rules", () => RemoveIsolation(record, nft));
+            Rollback.Run(call.Log, "isolation rules", () => RemoveIsolation(record, Cleanup(record), record.Addresses, nft));
             throw;
         }
     }
@@ -91,8 +91,8 @@ public sealed class FirewallApplet(FirewallBackends? backends = null, FirewallRe
         var name = _records.Read(call.NetworkName, call.ContainerId, call.IfName)?.Backend is { Length: > 0 } b ? b : _backends.Choose(call, config, nft);
         _backends.Create(call, name, config, nft).Check(attachment);
         if (name != FirewallConfig.Nftables && attachment.HostInterface is { } bridge && config.IngressPolicy != IngressPolicy.Open)
-            foreach (var v6 in IptablesFirewall.Families(attachment.Addresses))
-                new IptablesIsolation(IptablesHost.Open(v6, nft)).Check(bridge, config.IngressPolicy);
+            foreach (var isolation in Isolations(attachment.Addresses, nft))
+                isolation.Check(bridge, config.IngressPolicy);
     }
 
     /// <summary>Every recorded attachment of this network that is not in <c>cni.dev/valid-attachments</c> is deleted.</summary>
@@ -114,9 +114,7 @@ public sealed class FirewallApplet(FirewallBackends? backends = null, FirewallRe
         var backend = _backends.Create(call, record.Backend, config with { IngressPolicy = record.Policy }, nft,
             record.IsolatesInNftables ? cleanup : null, record);
         backend.Del(attachment);
-        if (!record.IsolatesInNftables && cleanup is { } c)
-            foreach (var v6 in IptablesFirewall.Families(addresses))
-                new IptablesIsolation(IptablesHost.Open(v6, nft)).Remove(c.Bridge, c.IsolatedOnly);
+        RemoveIsolation(record, cleanup, addresses, nft);
         _records.Remove(record.Network, record.ContainerId, record.IfName);
     }
 
@@ -130,12 +128,17 @@ public sealed class FirewallApplet(FirewallBackends? backends = null, FirewallRe
         return null;
     }
 
-    private void RemoveIsolation(FirewallRecord record, NftHandle nft)
+    /// <summary>The iptables isolation rules <paramref name="cleanup"/> names (nftables takes its own with the batch).</summary>
+    private static void RemoveIsolation(FirewallRecord record, IsolationCleanup? cleanup, IEnumerable<IpNet> addresses, NftHandle nft)
     {
-        if (record.IsolatesInNftables || Cleanup(record) is not { } c) return;
-        foreach (var v6 in IptablesFirewall.Families(record.Addresses))
-            new IptablesIsolation(IptablesHost.Open(v6, nft)).Remove(c.Bridge, c.IsolatedOnly);
+        if (record.IsolatesInNftables || cleanup is not { } c) return;
+        foreach (var isolation in Isolations(addresses, nft))
+            isolation.Remove(c.Bridge, c.IsolatedOnly);
     }
+
+    /// <summary>Go's isolation chains of each family the addresses are in, v4 first.</summary>
+    private static IEnumerable<IptablesIsolation> Isolations(IEnumerable<IpNet> addresses, NftHandle nft) =>
+        IptablesFirewall.Families(addresses).Select(v6 => new IptablesIsolation(IptablesHost.Open(v6, nft)));
 
     private void Record(FirewallRecord record)
     {

@@ -47,16 +47,22 @@ public static class IptablesHost
     }
 
     /// <summary>True when <c>/proc/thread-self/net/ip(6)_tables_names</c> lists a table.</summary>
-    public static bool UsesLegacy(bool ipv6)
+    public static bool UsesLegacy(bool ipv6) => LegacyTables(ipv6).Count > 0;
+
+    /// <summary>
+    /// The iptables-legacy tables of the family in the calling thread's namespace (the kernel makes one only when
+    /// something used it, so most hosts have none).
+    /// </summary>
+    public static IReadOnlyList<string> LegacyTables(bool ipv6)
     {
         try
         {
-            return File.ReadAllLines(ipv6 ? "/proc/thread-self/net/ip6_tables_names" : "/proc/thread-self/net/ip_tables_names")
-                .Any(line => line.Length > 0);
+            return [.. File.ReadAllLines(ipv6 ? "/proc/thread-self/net/ip6_tables_names" : "/proc/thread-self/net/ip_tables_names")
+                .Where(line => line.Length > 0)];
         }
         catch (IOException)
         {
-            return false;
+            return [];
         }
     }
 
