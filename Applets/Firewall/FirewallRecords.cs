@@ -1,3 +1,4 @@
+using CniBox.Applets.Common;
 using System.Text;
 using CniBox.Spec.Addressing;
 
@@ -47,21 +48,12 @@ public sealed class FirewallRecords(string root = FirewallRecords.DefaultRoot)
         foreach (var handle in record.Handles) text.Append("handle ").Append(handle).Append('\n');
         var dir = Path.Combine(root, Safe(record.Network));
         var path = Path.Combine(dir, FileName(record.ContainerId, record.IfName));
-        for (var attempt = 1; ; attempt++)
+        var temporary = path + ".tmp-" + Environment.ProcessId;
+        NetworkStateDir.Write(dir, () =>
         {
-            Directory.CreateDirectory(dir);
-            var temporary = path + ".tmp-" + Environment.ProcessId;
-            try
-            {
-                File.WriteAllText(temporary, text.ToString());
-                File.Move(temporary, path, overwrite: true);
-                return;
-            }
-            catch (DirectoryNotFoundException) when (attempt < 3)
-            {
-                // A concurrent DEL removed the directory of the network's last record in between.
-            }
-        }
+            File.WriteAllText(temporary, text.ToString());
+            File.Move(temporary, path, overwrite: true);
+        });
     }
 
     public FirewallRecord? Read(string network, string containerId, string ifName) =>
@@ -72,8 +64,8 @@ public sealed class FirewallRecords(string root = FirewallRecords.DefaultRoot)
         var dir = Path.Combine(root, Safe(network));
         if (!Directory.Exists(dir)) return;
         File.Delete(Path.Combine(dir, FileName(containerId, ifName)));
-        RemoveIfEmpty(dir);
-        RemoveIfEmpty(root);
+        NetworkStateDir.RemoveIfEmpty(dir);
+        NetworkStateDir.RemoveIfEmpty(root);
     }
 
     /// <summary>The records of one network (GC).</summary>
@@ -148,24 +140,8 @@ public sealed class FirewallRecords(string root = FirewallRecords.DefaultRoot)
         return new FirewallRecord(network, containerId, ifName, backend, bridge.Length > 0 ? bridge : null, policy, addresses) { Handles = handles };
     }
 
-    private static void RemoveIfEmpty(string dir)
-    {
-        try
-        {
-            if (Directory.Exists(dir) && !Directory.EnumerateFileSystemEntries(dir).Any()) Directory.Delete(dir);
-        }
-        catch (IOException)
-        {
-            // A concurrent ADD refilled it: it stays.
-        }
-    }
-
     /// <summary>ifnames hold no '-'-free guarantee, container IDs neither: the last '-' splits, so the ifname is escaped.</summary>
     private static string FileName(string containerId, string ifName) => Safe(containerId) + "-" + Safe(ifName).Replace("-", "%2D");
 
-    private static string Safe(string name)
-    {
-        var s = name.Replace('/', '_').Replace('\0', '_');
-        return s.Length == 0 || s[0] == '.' ? "_" + s : s;
-    }
+    private static string Safe(string name) => NetworkStateDir.SafeName(name);
 }

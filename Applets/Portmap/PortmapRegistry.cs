@@ -1,3 +1,5 @@
+using CniBox.Applets.Common;
+
 namespace CniBox.Applets.Portmap;
 
 /// <summary>
@@ -12,19 +14,7 @@ public sealed class PortmapRegistry(string root = PortmapRegistry.DefaultRoot)
     public void Record(string network, string containerId)
     {
         var dir = Path.Combine(root, Safe(network));
-        for (var attempt = 1; ; attempt++)
-        {
-            Directory.CreateDirectory(dir);
-            try
-            {
-                File.WriteAllBytes(Path.Combine(dir, Safe(containerId)), []);
-                return;
-            }
-            catch (DirectoryNotFoundException) when (attempt < 3)
-            {
-                // A concurrent DEL removed the directory of the network's last container in between.
-            }
-        }
+        NetworkStateDir.Write(dir, () => File.WriteAllBytes(Path.Combine(dir, Safe(containerId)), []));
     }
 
     /// <summary>Forgets the container under every network (DEL works by container ID, renamed networks included).</summary>
@@ -34,21 +24,9 @@ public sealed class PortmapRegistry(string root = PortmapRegistry.DefaultRoot)
         foreach (var dir in Directory.EnumerateDirectories(root).ToList())
         {
             File.Delete(Path.Combine(dir, Safe(containerId)));
-            RemoveIfEmpty(dir);
+            NetworkStateDir.RemoveIfEmpty(dir);
         }
-        RemoveIfEmpty(root);
-    }
-
-    /// <summary>A network's directory goes with its last container (a concurrent ADD may refill it: then it stays).</summary>
-    private static void RemoveIfEmpty(string dir)
-    {
-        try
-        {
-            if (!Directory.EnumerateFileSystemEntries(dir).Any()) Directory.Delete(dir);
-        }
-        catch (IOException)
-        {
-        }
+        NetworkStateDir.RemoveIfEmpty(root);
     }
 
     /// <summary>The containers recorded under networks other than <paramref name="network"/>: GC of this network keeps them.</summary>
@@ -64,10 +42,5 @@ public sealed class PortmapRegistry(string root = PortmapRegistry.DefaultRoot)
         return others;
     }
 
-    /// <summary>Names as file names: a '/' or a leading '.' cannot escape the directory.</summary>
-    private static string Safe(string name)
-    {
-        var s = name.Replace('/', '_').Replace('\0', '_');
-        return s.Length == 0 || s[0] == '.' ? "_" + s : s;
-    }
+    private static string Safe(string name) => NetworkStateDir.SafeName(name);
 }
