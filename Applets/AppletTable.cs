@@ -2,9 +2,12 @@ using CniBox.Applets.Bandwidth;
 using CniBox.Applets.Bridge;
 using CniBox.Applets.CniTool;
 using CniBox.Applets.Firewall;
+using CniBox.Applets.HostDevice;
 using CniBox.Applets.Loopback;
 using CniBox.Applets.Portmap;
 using CniBox.Applets.Ptp;
+using CniBox.Applets.Sbr;
+using CniBox.Applets.Tap;
 using CniBox.Applets.Tuning;
 using CniBox.Ipam;
 using CniBox.Ipam.HostLocal;
@@ -29,11 +32,14 @@ public static class AppletTable
         Plugin("bridge", () => new BridgeApplet()),
         new("cnitool", AppletKind.Tool, () => new CniToolApplet()),
         Meta("firewall", () => new FirewallApplet()),
+        Plugin("host-device", () => new HostDeviceApplet()),
         Ipam("host-local", () => new HostLocalPlugin()),
         Plugin("loopback", () => new LoopbackApplet()),
         Meta("portmap", () => new PortmapApplet()),
         Plugin("ptp", () => new PtpApplet()),
+        Meta("sbr", () => new SbrApplet()),
         Ipam("static", () => new StaticPlugin()),
+        Plugin("tap", () => new TapApplet()),
         Meta("tuning", () => new TuningApplet()),
     ];
 

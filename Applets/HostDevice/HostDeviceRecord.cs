@@ -1,0 +1,67 @@
+using System.Net;
+using System.Net.Sockets;
+using CniBox.Applets.Common;
+using CniBox.Netlink.Addresses;
+using CniBox.Netlink.Links;
+using CniBox.Netlink.Rtnl;
+using Serilog;
+
+namespace CniBox.Applets.HostDevice;
+
+/// <summary>
+/// What the node loses when its device moves into a container, kept for DEL (ours only; Go brings the device back
+/// down and without addresses): whether it was up, and its permanent addresses other than IPv6 link-local (without a
+/// broadcast: the dump does not keep one), which the kernel drops on every netns move. One file per attachment, <c>/run/cni/host-device/&lt;cid&gt;_&lt;ifname&gt;</c>:
+/// the line "up" or "down", then one "address/prefix" per line. Without the file (a Go ADD) DEL restores nothing more.
+/// </summary>
+public sealed record HostDeviceRecord(bool Up, IReadOnlyList<(IPAddress Address, int Prefix)> Addresses)
+{
+    public const string DefaultDir = "/run/cni/host-device";
+
+    private const uint IfaPermanent = 0x80;
+
+    public static string PathFor(string dir, string containerId, string ifName) =>
+        Path.Combine(dir, NetworkStateDir.SafeName($"{containerId}_{ifName}"));
+
+    /// <summary>The node-side state of <paramref name="device"/> before it moves.</summary>
+    public static HostDeviceRecord Of(RtnlHandle host, LinkInfo device) => new(device.IsUp,
+        [.. host.DumpAddresses(index: device.Index)
+            .Where(a => (a.Flags & IfaPermanent) != 0 && !(a.Family == AddressFamily.InterNetworkV6 && a.Address.IsIPv6LinkLocal))
+            .Select(a => (a.Address, a.PrefixLength))]);
+
+    public void Write(string path) =>
+        NetworkStateDir.Write(Path.GetDirectoryName(path)!, () =>
+            File.WriteAllLines(path, [Up ? "up" : "down", .. Addresses.Select(a => $"{a.Address}/{a.Prefix}")]));
+
+    /// <summary>The record at <paramref name="path"/>, null when there is none or it cannot be read as one.</summary>
+    public static HostDeviceRecord? Read(string path)
+    {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+        if (lines.Length == 0 || lines[0] is not ("up" or "down")) return null;
+        var addresses = new List<(IPAddress, int)>();
+        foreach (var line in lines.Skip(1))
+        {
+            if (!IPNetwork.TryParse(line, out _)) return null;
+            var slash = line.IndexOf('/');
+            addresses.Add((IPAddress.Parse(line[..slash]), int.Parse(line[(slash + 1)..])));
+        }
+        return new HostDeviceRecord(lines[0] == "up", addresses);
+    }
+
+    /// <summary>Puts the addresses back on the device named <paramref name="name"/> in the node and sets it up if it was; each step best-effort.</summary>
+    public void Restore(RtnlHandle host, string name, ILogger log)
+    {
+        if (host.GetLink(name) is not { } device) return;
+        foreach (var (address, prefix) in Addresses)
+            Rollback.Run(log, $"restore {address}/{prefix} on {name}", () => host.AddAddress(new AddrSpec(device.Index, address, prefix)));
+        if (Up) Rollback.Run(log, $"set {name} up", () => host.SetLinkUp(device.Index));
+    }
+}

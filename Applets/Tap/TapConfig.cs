@@ -1,0 +1,59 @@
+using CniBox.Applets.Common;
+using CniBox.Spec;
+
+namespace CniBox.Applets.Tap;
+
+/// <summary>
+/// tap's keys as upstream 1.9.1's loadConf reads them: <c>mac</c> (overridden by CNI_ARGS <c>MAC</c>, then by
+/// <c>runtimeConfig.mac</c>), <c>mtu</c>, <c>multiQueue</c>, <c>owner</c>, <c>group</c> (uint32), <c>selinuxContext</c>,
+/// <c>bridge</c> (a bridge inside the container's netns the tap joins). IPAM is optional (L2 only without it).
+/// </summary>
+public sealed class TapConfig
+{
+    private const string RuntimeConfigType = "struct { Mac string \"json:\\\"mac,omitempty\\\"\" }";
+
+    public required PluginConfig Config { get; init; }
+    public string Mac { get; init; } = "";
+    public int Mtu { get; init; }
+    public bool MultiQueue { get; init; }
+    public uint? Owner { get; init; }
+    public uint? Group { get; init; }
+    public string SelinuxContext { get; init; } = "";
+    public string Bridge { get; init; } = "";
+
+    public string IpamType => Config.IpamType;
+
+    public static TapConfig Parse(byte[] stdin, string cniArgs)
+    {
+        var config = PluginConfig.Parse(stdin, c => new TapConfig
+        {
+            Config = c,
+            Mac = c.Root.String("mac") ?? "",
+            Mtu = c.Root.Int("mtu") ?? 0,
+            MultiQueue = c.Root.Bool("multiQueue") ?? false,
+            Owner = c.Root.UInt("owner"),
+            Group = c.Root.UInt("group"),
+            SelinuxContext = c.Root.String("selinuxContext") ?? "",
+            Bridge = c.Root.String("bridge") ?? "",
+        });
+        var mac = config.Mac;
+        if (!string.IsNullOrEmpty(cniArgs) && CniArgs.Parse(cniArgs, ["MAC"]).GetValueOrDefault("MAC") is { Length: > 0 } envMac) mac = envMac;
+        var runtimeMac = config.Config.Root.Object("runtimeConfig", RuntimeConfigType, owner: "").String("mac");
+        if (!string.IsNullOrEmpty(runtimeMac)) mac = runtimeMac;
+        if (mac.Length > 0 && GoMac.TryParse(mac) is null)
+            throw new CniException(ErrorCode.InvalidNetworkConfig, $"invalid args {mac} for MAC addr: {GoMac.InvalidText(mac)}");
+        if (config.Mtu < 0)
+            throw new CniException(ErrorCode.InvalidNetworkConfig, $"invalid MTU {config.Mtu}");
+        return new TapConfig
+        {
+            Config = config.Config,
+            Mac = mac,
+            Mtu = config.Mtu,
+            MultiQueue = config.MultiQueue,
+            Owner = config.Owner,
+            Group = config.Group,
+            SelinuxContext = config.SelinuxContext,
+            Bridge = config.Bridge,
+        };
+    }
+}
