@@ -62,14 +62,14 @@ public sealed class HostDeviceConfig
     private static bool HasUserspaceDriver(string sysBusPci, string pciAddress)
     {
         var driverLink = Path.Combine(sysBusPci, pciAddress, "driver");
-        FileSystemInfo? target;
+        FileSystemInfo? target = null;
         try
         {
-            target = new DirectoryInfo(driverLink).ResolveLinkTarget(returnFinalTarget: true);
+            var link = new DirectoryInfo(driverLink);
+            target = link.LinkTarget is null ? link : link.ResolveLinkTarget(returnFinalTarget: true);
         }
-        catch (IOException e)
+        catch (IOException)
         {
-            throw new CniException(ErrorCode.InvalidNetworkConfig, $"error with host device: {e.Message}");
         }
         if (target is null || !target.Exists)
             throw new CniException(ErrorCode.InvalidNetworkConfig, $"error with host device: lstat {driverLink}: no such file or directory");

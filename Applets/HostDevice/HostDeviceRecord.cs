@@ -49,9 +49,11 @@ public sealed record HostDeviceRecord(bool Up, IReadOnlyList<(IPAddress Address,
         var addresses = new List<(IPAddress, int)>();
         foreach (var line in lines.Skip(1))
         {
-            if (!IPNetwork.TryParse(line, out _)) return null;
             var slash = line.IndexOf('/');
-            addresses.Add((IPAddress.Parse(line[..slash]), int.Parse(line[(slash + 1)..])));
+            if (slash < 0 || !IPAddress.TryParse(line[..slash], out var ip) || !int.TryParse(line[(slash + 1)..], out var prefix)
+                || prefix < 0 || prefix > (ip.AddressFamily == AddressFamily.InterNetwork ? 32 : 128))
+                return null;
+            addresses.Add((ip, prefix));
         }
         return new HostDeviceRecord(lines[0] == "up", addresses);
     }

@@ -1,5 +1,7 @@
 using CniBox.Applets.Common;
+using System.Text.Json;
 using CniBox.Spec;
+using CniBox.Spec.Json;
 
 namespace CniBox.Applets.Tap;
 
@@ -23,6 +25,11 @@ public sealed class TapConfig
 
     public string IpamType => Config.IpamType;
 
+    /// <summary>A *uint32 key: JsonFields' UInt names Go's "uint" in its errors, tap's fields are uint32.</summary>
+    private static uint? UInt32(JsonFields root, string name) =>
+        root.Raw(name) is not { } v || v.ValueKind == JsonValueKind.Null ? null
+        : v.ValueKind == JsonValueKind.Number && v.TryGetUInt32(out var n) ? n : throw root.Mismatch(v, name, "uint32");
+
     public static TapConfig Parse(byte[] stdin, string cniArgs)
     {
         var config = PluginConfig.Parse(stdin, c => new TapConfig
@@ -31,8 +38,8 @@ public sealed class TapConfig
             Mac = c.Root.String("mac") ?? "",
             Mtu = c.Root.Int("mtu") ?? 0,
             MultiQueue = c.Root.Bool("multiQueue") ?? false,
-            Owner = c.Root.UInt("owner"),
-            Group = c.Root.UInt("group"),
+            Owner = UInt32(c.Root, "owner"),
+            Group = UInt32(c.Root, "group"),
             SelinuxContext = c.Root.String("selinuxContext") ?? "",
             Bridge = c.Root.String("bridge") ?? "",
         });
