@@ -30,6 +30,12 @@ public static class SbrRouting
     public const uint FirstTable = 100;
     private const uint MainTable = 254;
 
+    /// <summary>
+    /// RTPROT_STATIC on the default route ADD adds to a table (Go: RTPROT_BOOT). When main had a default route too, its
+    /// copy replaces this one and brings main's protocol: so DEL knows which default route main never had.
+    /// </summary>
+    private const byte AddedHere = 4;
+
     public static void Add(RtnlHandle rtnl, LinkInfo link, IReadOnlyList<SourceAddress> sources, SbrConfig cfg, ILogger log)
     {
         var undo = new Stack<(string What, Action Step)>();
@@ -49,7 +55,7 @@ public static class SbrRouting
                 AddRule(rtnl, s, table, undo);
                 if ((cfg.GatewayFor(s.Family) ?? s.Gateway) is { } gw)
                 {
-                    var route = new RouteSpec { Family = s.Family, Gateway = gw, OutIndex = link.Index, Table = table };
+                    var route = new RouteSpec { Family = s.Family, Gateway = gw, OutIndex = link.Index, Table = table, Protocol = AddedHere };
                     Step(() => rtnl.AddRoute(route), $"Failed to add default route to {gw}");
                     undo.Push(($"delete {route}", () => rtnl.DeleteRoute(route)));
                 }
@@ -62,7 +68,8 @@ public static class SbrRouting
                 used.Add(table);
                 table = NextFree(used, table + 1);
             }
-            foreach (var r in linkRoutes)
+            // Routes through a gateway go first, so that the undo (in reverse) puts the on-link routes they need back first.
+            foreach (var r in linkRoutes.OrderBy(r => r.Gateway is null))
             {
                 var hinted = cfg.AddSourceHints && r.Gateway is null ? sources.FirstOrDefault(s => s.Family == r.Family && Equals(r.Destination, s.Subnet)) : null;
                 if (hinted is not null)
@@ -85,7 +92,8 @@ public static class SbrRouting
 
     /// <summary>
     /// DEL: every rule whose source is one of the link's addresses (of <paramref name="table"/> only, when configured)
-    /// goes; a table sbr picked itself is emptied of the link's routes too. Goes on after a failure, reporting the last.
+    /// goes. A table sbr picked itself is emptied of the link's routes, which go back to main, except the default
+    /// route ADD added there (Go leaves the table and main without them). Goes on after a failure, reporting the last.
     /// </summary>
     public static void Remove(RtnlHandle rtnl, LinkInfo link, uint? table, ILogger log)
     {
@@ -107,7 +115,7 @@ public static class SbrRouting
                     failure = $"Failed to delete rule {rule}: {e.Message}";
                     continue;
                 }
-                if (table is null && rule.Table is >= FirstTable) FlushLinkRoutes(rtnl, rule.Table, link.Index, log);
+                if (table is null && rule.Table is >= FirstTable) MoveBackToMain(rtnl, rule.Table, link.Index, log);
             }
         }
         if (failure is not null) throw new CniException(ErrorCode.Internal, failure);
@@ -148,11 +156,29 @@ public static class SbrRouting
         undo.Push(($"delete rule {rule}", () => rtnl.DeleteRule(rule)));
     }
 
-    private static void FlushLinkRoutes(RtnlHandle rtnl, uint table, int index, ILogger log)
+    /// <summary>A table's routes of one family; none when the kernel has no such table in that family (ENOENT).</summary>
+    private static IReadOnlyList<RouteSpec> TableRoutes(RtnlHandle rtnl, AddressFamily family, uint table)
     {
+        try
+        {
+            return rtnl.ListRoutes(family, table);
+        }
+        catch (NetlinkException e) when (e.IsNotFound)
+        {
+            return [];
+        }
+    }
+
+    private static void MoveBackToMain(RtnlHandle rtnl, uint table, int index, ILogger log)
+    {
+        // On-link routes first: main must reach a gateway again before the routes through it come back.
         foreach (var family in new[] { AddressFamily.InterNetwork, AddressFamily.InterNetworkV6 })
-            foreach (var r in rtnl.ListRoutes(family, table).Where(r => r.OutIndex == index))
+            foreach (var r in TableRoutes(rtnl, family, table).Where(r => r.OutIndex == index).OrderBy(r => r.Gateway is not null))
+            {
+                if (!(r.Destination is null && r.Protocol == AddedHere))
+                    Rollback.Run(log, $"move {r} back to main", () => rtnl.ReplaceRoute(r with { Table = MainTable }));
                 Rollback.Run(log, $"delete {r}", () => rtnl.DeleteRoute(r));
+            }
     }
 
     private static void Step(Action step, string what)
