@@ -31,7 +31,17 @@ public sealed class HostDeviceApplet(IIpamInvoker? ipam = null) : CniPlugin<Host
         {
             original = HostDeviceLookup.Find(host, cfg);
             record = HostDeviceRecord.Of(host, original);
-            moved = Moved(() => HostDeviceMove.In(host, container, original, call.IfName, call.Log));
+            try
+            {
+                moved = Moved(() => HostDeviceMove.In(host, container, original, call.IfName, call.Log));
+            }
+            catch
+            {
+                // The move undid itself and left the device in the node; the kernel dropped its addresses on the way.
+                var back = original.Name;
+                Rollback.Run(call.Log, $"restore the node state of {back}", () => record.Restore(host, back, call.Log));
+                throw;
+            }
             try
             {
                 record.Write(RecordPath(call));
@@ -90,8 +100,7 @@ public sealed class HostDeviceApplet(IIpamInvoker? ipam = null) : CniPlugin<Host
         }
         var path = RecordPath(call);
         HostDeviceRecord.Read(path)?.Restore(host, name, call.Log);
-        File.Delete(path);
-        NetworkStateDir.RemoveIfEmpty(HostDeviceRecord.DefaultDir);
+        HostDeviceRecord.Delete(path);
     }
 
     protected override void Check(PluginCall call, HostDeviceConfig cfg)
@@ -125,9 +134,7 @@ public sealed class HostDeviceApplet(IIpamInvoker? ipam = null) : CniPlugin<Host
     {
         var name = HostDeviceMove.Out(container, host, call.IfName, call.Log);
         if (name is not null) record?.Restore(host, name, call.Log);
-        var path = RecordPath(call);
-        File.Delete(path);
-        NetworkStateDir.RemoveIfEmpty(HostDeviceRecord.DefaultDir);
+        HostDeviceRecord.Delete(RecordPath(call));
     }
 
     private static string RecordPath(PluginCall call) => HostDeviceRecord.PathFor(HostDeviceRecord.DefaultDir, call.ContainerId, call.IfName);
