@@ -4,7 +4,7 @@ using Tmds.Linux;
 namespace CniBox.Netlink.Namespaces;
 
 /// <summary>Thread-bound namespace work. Nothing here awaits while switched.</summary>
-public static partial class NetNs
+public static class NetNs
 {
     public const string CurrentThreadPath = "/proc/thread-self/ns/net";
 

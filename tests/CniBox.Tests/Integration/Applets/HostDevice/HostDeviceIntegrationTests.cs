@@ -127,7 +127,7 @@ public sealed class HostDeviceIntegrationTests
         _container.IpIn("link", "add", "eth0", "type", "veth", "peer", "name", "cbthd2");
         var before = NetnsSnapshot.Describe(_node, [_mac], ignoreTentative: true);
         Assert.That(CniAssert.Error(Run("ADD", Conf($"\"device\":\"{Device}\"")), 999),
-            Does.StartWith("failed to move link failed to move \"eth0\" to container ns: "));
+            Does.StartWith("failed to move link failed to move \"cbthd0\" to container ns as \"eth0\": "));
         Assert.That(NetnsSnapshot.Describe(_node, [_mac], ignoreTentative: true), Is.EqualTo(before));
         Assert.That(NetHarness.Links(_container), Is.EquivalentTo(new[] { "eth0", "cbthd2" }));
     }
