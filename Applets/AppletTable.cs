@@ -9,6 +9,7 @@ using CniBox.Applets.Ptp;
 using CniBox.Applets.Sbr;
 using CniBox.Applets.Tap;
 using CniBox.Applets.Tuning;
+using CniBox.Applets.Vrf;
 using CniBox.Ipam;
 using CniBox.Ipam.HostLocal;
 using CniBox.Ipam.Static;
@@ -41,6 +42,7 @@ public static class AppletTable
         Ipam("static", () => new StaticPlugin()),
         Plugin("tap", () => new TapApplet()),
         Meta("tuning", () => new TuningApplet()),
+        Meta("vrf", () => new VrfApplet()),
     ];
 
     /// <summary>How bridge and ptp reach <c>ipam.type</c>: in-process for our IPAM applets, else exec'd from CNI_PATH.</summary>

@@ -152,6 +152,7 @@ public static partial class LinkMessages
         {
             BridgeKind => ReadBridgeData(new AttributeReader(data)),
             MacvlanKind => ReadMacvlanData(new AttributeReader(data)),
+            VrfKind => ReadVrfData(new AttributeReader(data)),
             _ => null,
         };
         return result;

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using CniBox.Spec;
+using CniBox.Tests.Integration.Applets.Vrf;
 using CniBox.Tests.Support;
 using static CniBox.Tests.Integration.Applets.Contract.ContractItem;
 
@@ -104,7 +105,23 @@ public static class ContractCases
             // MAC, promisc and the sysctl are set when the MTU (after them in Go's order) is refused.
             Rollback = new((_, v) => Tuning(v, ",\"mtu\":70000"), (_, _) => { }, 999, "failed to set MTU of \"eth0\" to 70000: "),
         },
+        new("vrf", (_, v) => NetHarness.Conf("vrf", v, "", ",\"vrfname\":\"cbthdvrf\""), ["10.199.217.2/24", "fd99:0:217::2/64"])
+        {
+            After = new ChainStep("ptp", (net, v) => Ptp(net, v, subnets: "10.199.217.0/24 fd99:0:217::/64"), Patterns(Forwarding)),
+            Versions = ["0.3.1", "0.4.0", "1.0.0", "1.1.0"],
+            NotApplicable = VrfKernel.Supported
+                ? new Dictionary<ContractItem, string>
+                {
+                    [RollbackWhenTheLastStepOfAddFails] = "no way to make the enslaving fail late was built: the kernel this was written on has no VRF devices",
+                }
+                : NoVrfDevices,
+        },
     ];
+
+    /// <summary>Every item that needs a successful ADD, on a kernel without VRF devices (VrfIntegrationTests checks the refusal).</summary>
+    private static Dictionary<ContractItem, string> NoVrfDevices =>
+        new[] { AddCheckDelDelAgain, DelWithEmptyNetns, DelAfterTheNetnsIsGone, EveryVersion, RollbackWhenTheLastStepOfAddFails }
+            .ToDictionary(i => i, _ => "this kernel has no VRF devices (CONFIG_NET_VRF): ADD fails with " + VrfKernel.MissingError);
 
     public const string BridgeName = "cbtcontract0";
 
