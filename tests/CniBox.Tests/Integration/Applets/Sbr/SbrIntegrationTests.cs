@@ -133,6 +133,18 @@ public sealed class SbrIntegrationTests
     }
 
     [Test]
+    public void AddWaitsForTheFlockOnTheNetnsFileAsGosDoes()
+    {
+        // flock(1) holds LOCK_EX on the netns file for a second, as a concurrent Go sbr would.
+        using var holder = System.Diagnostics.Process.Start("flock", [_container.Path, "sleep", "1"])!;
+        Thread.Sleep(200);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        CniAssert.Success(Run("ADD", Conf()));
+        Assert.That(watch.Elapsed, Is.GreaterThan(TimeSpan.FromMilliseconds(500)), "ADD ran while the lock was held");
+        holder.WaitForExit();
+    }
+
+    [Test]
     public void BadInputsWithGosCodes()
     {
         var before = Rules() + Routes();
