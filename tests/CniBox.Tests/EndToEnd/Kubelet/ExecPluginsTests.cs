@@ -21,13 +21,18 @@ public class ExecPluginsTests
     private RuntimeNode _node = null!;
     private TestNetns _container = null!;
     private string _netconfPath = null!;
+    private bool _ownsHostLocalDir;
 
-    [SetUp]
-    public void SetUp()
+    /// <summary>
+    /// Called by the test, not as [SetUp]: NUnit 4.4.0 runs the test body even when an Assume in SetUp fails
+    /// (nunit/nunit#5026), and these Assumes guard host state.
+    /// </summary>
+    private void Start()
     {
         TestNetns.RequireRoot();
         Binaries.RequirePublished();
         Assume.That(Directory.Exists(HostLocalDir), Is.False, $"{HostLocalDir} exists: a leftover of another run");
+        _ownsHostLocalDir = true;
         _node = new RuntimeNode("kub");
         _container = new TestNetns("ctrc");
         _netconfPath = Directory.CreateDirectory(Path.Combine(_node.Dir, "net.d")).FullName;
@@ -57,7 +62,8 @@ public class ExecPluginsTests
     {
         _container?.Dispose();
         _node?.Dispose();
-        try { Directory.Delete(HostLocalDir, true); } catch (DirectoryNotFoundException) { }
+        if (_ownsHostLocalDir && Directory.Exists(HostLocalDir)) Directory.Delete(HostLocalDir, true);
+        _ownsHostLocalDir = false;
     }
 
     private string ExecPlugins(string verb) => _node.Must("bash", [Script, verb, "cbt-kub-pod", _container.Path],
@@ -66,6 +72,7 @@ public class ExecPluginsTests
     [Test]
     public void AddGivesZeroTwoResultsAndConnectivityAndDelInReverseLeavesNothing()
     {
+        Start();
         var results = ExecPlugins("add").Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.That(results, Has.Length.EqualTo(2), "one result line per conf file");
 
