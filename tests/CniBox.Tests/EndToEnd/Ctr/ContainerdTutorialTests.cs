@@ -113,7 +113,8 @@ public class ContainerdTutorialTests
             Is.EquivalentTo(new[] { "last_reserved_ip.0", "lock" }), "only host-local's bookkeeping stays, as with Go's");
         Assert.That(CtrState.CachedResults(Network), Is.Empty, "/var/lib/cni/results holds no result of this test");
         Assert.That(node.IpIn("-o", "link", "show", "type", "veth"), Is.Empty);
-        Assert.That(node.Must("nft", "list", "ruleset") + node.Must("iptables-save"), Does.Not.Contain(server), "no masquerade rule is left");
+        Assert.That(node.Must("nft", "list", "ruleset") + node.Must("iptables-save"), Does.Not.Contain(server),
+            $"no masquerade rule is left\n{node.Report()}");
         var cid = ContainerIdentity.ContainerId(_container.Path);
         Assert.That(CtrState.CallsLogged(node.PluginLog), Is.EqualTo(new[]
         {

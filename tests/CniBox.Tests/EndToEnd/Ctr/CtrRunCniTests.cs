@@ -85,7 +85,8 @@ public class CtrRunCniTests
         Assert.That(CtrState.CachedResults(Network), Is.Empty, "libcni's result cache is gone");
         Assert.That(Directory.Exists(Path.Combine("/var/lib/cni/firewall", Network)), Is.False, "the firewall's records are gone");
         Assert.That(node.IpIn("-o", "link", "show", "type", "veth"), Is.Empty);
-        Assert.That(node.Must("nft", "list", "ruleset") + node.Must("iptables-save"), Does.Not.Contain(ip), "no masquerade or firewall rule is left");
+        Assert.That(node.Must("nft", "list", "ruleset") + node.Must("iptables-save"), Does.Not.Contain(ip),
+            $"no masquerade or firewall rule is left\n{node.Report()}");
 
         var calls = CtrState.CallsLogged(node.PluginLog);
         string cid = $"{CtrTask.Namespace}-{id}";

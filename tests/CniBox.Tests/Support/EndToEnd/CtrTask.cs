@@ -67,18 +67,20 @@ public sealed class CtrTask : IDisposable
 
     public void Dispose()
     {
-        var node = _containerd.Node;
-        var ctr = (string[])["ctr", "-a", _containerd.Socket, "-n", Namespace];
         if (!_ctr.HasExited)
         {
-            node.Run(ctr[0], [.. ctr[1..], "task", "kill", "-s", "SIGKILL", Id], timeout: TimeSpan.FromSeconds(10));
+            TryCtr("task", "kill", "-s", "SIGKILL", Id);
             if (!_ctr.WaitForExit(10_000)) _ctr.Kill();
             _ctr.WaitForExit();
-            node.Run(ctr[0], [.. ctr[1..], "task", "rm", "-f", Id], timeout: TimeSpan.FromSeconds(10));
+            TryCtr("task", "rm", "-f", Id);
         }
-        if (!_removed) node.Run(ctr[0], [.. ctr[1..], "container", "rm", Id], timeout: TimeSpan.FromSeconds(10));
+        if (!_removed) TryCtr("container", "rm", Id);
         _ctr.Dispose();
     }
+
+    /// <summary>A cleanup step: its failure is not the test's (the daemon's Dispose kills what is left).</summary>
+    private void TryCtr(params string[] args) =>
+        _containerd.Node.Run("ctr", ["-a", _containerd.Socket, "-n", Namespace, .. args], timeout: TimeSpan.FromSeconds(10));
 
     private int WaitRunning(TimeSpan timeout)
     {
