@@ -8,7 +8,8 @@ namespace CniBox.Tests.Support.EndToEnd;
 /// <c>containerd config default</c> with root, state, opt and the grpc, ttrpc and debug sockets moved under the
 /// node's Dir, CRI <c>cni.bin_dir</c> = <paramref name="pluginDir"/> (cnibox's symlinks unless told otherwise),
 /// <c>cni.conf_dir</c> = <see cref="ConfDir"/>, <c>restrict_oom_score_adj = true</c> (runc cannot raise it here) and
-/// <c>sandbox_image</c> = <see cref="Image"/>, which <see cref="ImportImage"/> puts into a namespace offline.
+/// <c>sandbox_image</c> = <see cref="Image"/> and runc's state root under Dir too (only the shims' sockets stay in
+/// /run/containerd/s, fixed in 1.6, gone with the shims). The image is what <see cref="ImportImage"/> puts into a namespace offline.
 /// Killed by PID on Dispose, after the tasks it still runs; <see cref="Log"/> keeps what it printed.
 /// </summary>
 public sealed class PrivateContainerd : IDisposable
@@ -171,6 +172,7 @@ public sealed class PrivateContainerd : IDisposable
             ("[plugins.\"io.containerd.grpc.v1.cri\".cni]", "bin_dir") => $"bin_dir = \"{PluginDir}\"",
             ("[plugins.\"io.containerd.grpc.v1.cri\".cni]", "conf_dir") => $"conf_dir = \"{ConfDir}\"",
             ("[plugins.\"io.containerd.grpc.v1.cri\".containerd]", "snapshotter") => "snapshotter = \"overlayfs\"",
+            ("[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]", "Root") => $"Root = \"{Dir}/runc\"",
             _ => null,
         };
     }
