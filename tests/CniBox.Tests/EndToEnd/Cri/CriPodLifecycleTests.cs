@@ -10,10 +10,10 @@ using Grpc.Core;
 namespace CniBox.Tests.EndToEnd.Cri;
 
 /// <summary>
-/// kubelet's path: containerd 1.6's CRI plugin drives cnibox's symlinks (bin_dir) with a conflist of bridge (ipMasq)
-/// + portmap + firewall + tuning + bandwidth, through a pod's whole life as kubelet asks for it over CRI v1:
-/// RunPodSandbox with a hostPort and bandwidth annotations, a busybox httpd container, StopPodSandbox (DEL with the
-/// netns) and RemovePodSandbox (DEL again, CNI_NETNS empty). containerd calls loopback itself.
+/// kubelet's path: containerd 1.6's CRI plugin drives cnibox's symlinks (bin_dir) with a dual-stack conflist of
+/// bridge (ipMasq) + portmap + firewall + tuning + bandwidth, through a pod's whole life as kubelet asks for it over
+/// CRI v1: RunPodSandbox with a hostPort and bandwidth annotations, a busybox httpd container, StopPodSandbox (DEL
+/// with the netns) and RemovePodSandbox (DEL again, CNI_NETNS empty). containerd calls loopback itself.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -22,6 +22,8 @@ public class CriPodLifecycleTests
     private const string Network = "cbtcri";
     private const string Bridge = "cbtcri0";
     private const string Subnet = "10.199.86.0/24";
+    private const string Subnet6 = "fd99:0:86::/64";
+    private const string Gateway6 = "fd99:0:86::1";
     private const int HostPort = 18600;
     private static readonly string[] ListApplets = ["bridge", "portmap", "firewall", "tuning", "bandwidth"];
 
@@ -64,24 +66,32 @@ public class CriPodLifecycleTests
     {
         var config = PodConfig();
         var run = Stopwatch.StartNew();
-        var podId = Cri("RunPodSandbox", () => _cri.Runtime.RunPodSandbox(new RunPodSandboxRequest { Config = config })).PodSandboxId;
+        var podId = Cri("RunPodSandbox", () => _cri.Runtime.RunPodSandbox(new RunPodSandboxRequest { Config = config }))
+            .PodSandboxId;
         var runMs = run.Elapsed.TotalMilliseconds;
-        string podIp;
+        string podIp, podIp6;
         try
         {
-            podIp = Cri("PodSandboxStatus", () => _cri.Runtime.PodSandboxStatus(new PodSandboxStatusRequest { PodSandboxId = podId })).Status.Network.Ip;
+            var network = Cri("PodSandboxStatus", () => _cri.Runtime.PodSandboxStatus(
+                new PodSandboxStatusRequest { PodSandboxId = podId })).Status.Network;
+            podIp = network.Ip;
+            podIp6 = network.AdditionalIps.Select(a => a.Ip).SingleOrDefault() ?? "";
             Assert.That(IPNetwork.Parse(Subnet).Contains(IPAddress.Parse(podIp)), Is.True, $"pod IP {podIp} not from {Subnet}");
+            Assert.That(IPAddress.TryParse(podIp6, out var v6) && IPNetwork.Parse(Subnet6).Contains(v6), Is.True,
+                $"pod's additional IP '{podIp6}' not from {Subnet6}");
             StartHttpd(podId, config);
 
-            Assert.That(HttpOnHostPort(), Is.EqualTo(BusyboxRootfs.IndexHtml), $"127.0.0.1:{HostPort} in the node{Environment.NewLine}{_containerd.Report()}");
+            AssertServesOnHostPort("127.0.0.1");
+            AssertServesOnHostPort($"[{Gateway6}]");
             var ifbs = _node.Must("ip", "-d", "link", "show", "type", "ifb");
             Assert.That(ifbs, Does.Contain("ifb"), "bandwidth's ifb for the egress limit");
             var qdiscs = _node.Must("tc", "qdisc", "show");
             Assert.That(qdiscs.Split('\n').Count(l => l.StartsWith("qdisc tbf") && l.Contains("rate 10Mbit")), Is.EqualTo(2),
                 $"a 10Mbit tbf on the host veth (ingress) and on the ifb (egress){Environment.NewLine}{qdiscs}");
             Assert.That(qdiscs, Does.Contain("qdisc ingress"), "the host veth's ingress qdisc redirecting to the ifb");
-            Assert.That(FirewallText(), Does.Contain(podIp), "portmap's and ipMasq's rules name the pod IP while it runs");
-            Assert.That(HostLocalFiles(), Does.Contain(podIp), "host-local reserved the pod IP");
+            Assert.That(FirewallText(), Does.Contain(podIp).And.Contain(podIp6),
+                "portmap's and ipMasq's rules name the pod IPs while it runs");
+            Assert.That(HostLocalFiles(), Does.Contain(podIp).And.Contain(podIp6), "host-local reserved the pod IPs");
             Assert.That(StateOf(podId), Is.Not.Empty, "libcni's result cache (/var/lib/cni/results) holds the pod's ADDs");
         }
         catch
@@ -100,7 +110,7 @@ public class CriPodLifecycleTests
             $"StopPodSandbox {stopMs:F0} ms, RemovePodSandbox {removeMs:F0} ms");
 
         AssertTwoDelsSecondWithoutNetns(podId);
-        AssertNothingLeft(podId, podIp);
+        AssertNothingLeft(podId, podIp, podIp6);
     }
 
     private void StartHttpd(string podId, PodSandboxConfig podConfig)
@@ -117,19 +127,18 @@ public class CriPodLifecycleTests
         Cri("StartContainer", () => _cri.Runtime.StartContainer(new StartContainerRequest { ContainerId = id }));
     }
 
-    /// <summary>httpd needs a moment after StartContainer returns: retried for up to 5 s.</summary>
-    private string HttpOnHostPort()
+    /// <summary>curl in the node gets index.html through the hostPort; httpd may need a moment, so up to 5 s.</summary>
+    private void AssertServesOnHostPort(string host)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (true)
-        {
-            var result = _node.Run("curl", ["-s", "-m", "2", $"http://127.0.0.1:{HostPort}/"]);
-            if (result.ExitCode == 0 || DateTime.UtcNow > deadline) return result.Stdout;
+        ProcessResult Curl() => _node.Run("curl", ["-s", "-S", "-g", "-m", "2", $"http://{host}:{HostPort}/"]);
+        var result = Curl();
+        for (var deadline = DateTime.UtcNow.AddSeconds(5); result.ExitCode != 0 && DateTime.UtcNow < deadline; result = Curl())
             Thread.Sleep(100);
-        }
+        Assert.That(result.Stdout, Is.EqualTo(BusyboxRootfs.IndexHtml),
+            $"{host}:{HostPort} in the node: {result.Stderr.Trim()}{Environment.NewLine}{_containerd.Report()}");
     }
 
-    /// <summary>Every applet of the list and loopback got DEL twice: on Stop with the netns, on Remove with CNI_NETNS empty.</summary>
+    /// <summary>Each applet of the list, and loopback, got DEL twice: on Stop with the netns, on Remove without.</summary>
     private void AssertTwoDelsSecondWithoutNetns(string podId)
     {
         var dels = File.ReadAllLines(_node.PluginLog)
@@ -147,14 +156,19 @@ public class CriPodLifecycleTests
         }
     }
 
-    private void AssertNothingLeft(string podId, string podIp)
+    private void AssertNothingLeft(string podId, params string[] podIps)
     {
         var links = _node.Must("ip", "-d", "link", "show");
         Assert.That(links, Does.Not.Contain("veth").And.Not.Contain("ifb"), $"links left in the node{Environment.NewLine}{links}");
         var firewall = FirewallText();
-        Assert.That(firewall, Does.Not.Contain(podIp).And.Not.Contain(podId), $"a rule of the pod is left{Environment.NewLine}{firewall}");
-        Assert.That(HostLocalFiles(), Does.Not.Contain(podIp), "host-local's reservation of the pod IP");
-        Assert.That(StateOf(podId, podIp), Is.Empty, $"state of the pod or of network {Network} left (result cache, records)");
+        var hostLocal = HostLocalFiles().ToList();
+        foreach (var ip in podIps)
+        {
+            Assert.That(firewall, Does.Not.Contain(ip).And.Not.Contain(podId),
+                $"a rule of the pod is left{Environment.NewLine}{firewall}");
+            Assert.That(hostLocal, Does.Not.Contain(ip), "host-local's reservation of the pod IP");
+            Assert.That(StateOf(podId, ip), Is.Empty, $"state of the pod or of network {Network} left (result cache, records)");
+        }
     }
 
     /// <summary>Files and dirs under /var/lib/cni and /run/cni named after the pod, its IP or the network.</summary>
@@ -172,8 +186,9 @@ public class CriPodLifecycleTests
     private static string Conflist(string hostLocalDir) => $$$"""
         {"cniVersion": "1.0.0", "name": "{{{Network}}}", "plugins": [
           {"type": "bridge", "bridge": "{{{Bridge}}}", "isGateway": true, "ipMasq": true,
-           "ipam": {"type": "host-local", "dataDir": "{{{hostLocalDir}}}", "ranges": [[{"subnet": "{{{Subnet}}}"}]],
-                    "routes": [{"dst": "0.0.0.0/0"}]}},
+           "ipam": {"type": "host-local", "dataDir": "{{{hostLocalDir}}}",
+                    "ranges": [[{"subnet": "{{{Subnet}}}"}], [{"subnet": "{{{Subnet6}}}"}]],
+                    "routes": [{"dst": "0.0.0.0/0"}, {"dst": "::/0"}]}},
           {"type": "portmap", "capabilities": {"portMappings": true}},
           {"type": "firewall"},
           {"type": "tuning"},
