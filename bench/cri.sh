@@ -103,8 +103,8 @@ done
 echo "$(containerd --version | cut -d' ' -f3), runc $(runc --version | sed -n 's/^runc version //p'); cnibox $("$work/bin/cnibox" --version) vs" \
   "Debian containernetworking-plugins $(dpkg-query -W -f='${Version}' containernetworking-plugins); $runs pods each, alternating"
 echo
-echo "| CRI call (pod: hostPort + bandwidth) | cnibox ms            | Go ms                | ratio |"
-echo "|--------------------------------------|----------------------|----------------------|-------|"
+echo "| CRI call (pod: hostPort + bandwidth) | cnibox ms             | Go ms                 | ratio |"
+echo "|--------------------------------------|-----------------------|-----------------------|-------|"
 for op in RunPodSandbox StopPodSandbox RemovePodSandbox; do
   awk -v op="$op" '
     $2 == op { t[$1, ++n[$1]] = $3 }
