@@ -8,7 +8,8 @@ namespace CniBox.Tests.Support.EndToEnd;
 /// <c>containerd config default</c> with root, state, opt and the grpc, ttrpc and debug sockets moved under the
 /// node's Dir, CRI <c>cni.bin_dir</c> = <paramref name="pluginDir"/> (cnibox's symlinks unless told otherwise),
 /// <c>cni.conf_dir</c> = <see cref="ConfDir"/>, <c>restrict_oom_score_adj = true</c> (runc cannot raise it here) and
-/// <c>sandbox_image</c> = <see cref="Image"/>, which <see cref="ImportImage"/> puts into a namespace offline.
+/// <c>sandbox_image</c> = <see cref="Image"/> and runc's state root under Dir too (only the shims' sockets stay in
+/// /run/containerd/s, fixed in 1.6, gone with the shims). The image is what <see cref="ImportImage"/> puts into a namespace offline.
 /// Killed by PID on Dispose, after the tasks it still runs; <see cref="Log"/> keeps what it printed.
 /// </summary>
 public sealed class PrivateContainerd : IDisposable
@@ -80,7 +81,8 @@ public sealed class PrivateContainerd : IDisposable
     {
         var result = Node.Run("ctr", ["-a", Socket, "-n", ns, .. args]);
         if (result.ExitCode != 0)
-            Assert.Fail($"ctr -n {ns} {string.Join(' ', args)} exited {result.ExitCode}: {result.Stderr.Trim()}{Environment.NewLine}{Report()}");
+            Assert.Fail($"ctr -n {ns} {string.Join(' ', args)} exited {result.ExitCode}: {result.Stderr.Trim()}" +
+                $"{Environment.NewLine}{Report()}");
         return result.Stdout;
     }
 
@@ -97,7 +99,8 @@ public sealed class PrivateContainerd : IDisposable
         File.WriteAllText(storageConf, $"[storage]\ndriver = \"vfs\"\ngraphroot = \"{podman}/graph\"\nrunroot = \"{podman}/run\"\n");
         var archive = Path.Combine(podman, "image.tar");
         var script = "mount -t tmpfs cbt-cri /var/lib && mount -t tmpfs cbt-cri /run"
-            + $" && podman import --change 'CMD [\"/bin/sleep\",\"86400\"]' --change 'ENV PATH=/bin:/sbin:/usr/bin:/usr/sbin' {BusyboxRootfs.Tarball} {Image}"
+            + " && podman import --change 'CMD [\"/bin/sleep\",\"86400\"]' --change 'ENV PATH=/bin:/sbin:/usr/bin:/usr/sbin'"
+            + $" {BusyboxRootfs.Tarball} {Image}"
             + $" && podman save --format docker-archive -o {archive} {Image}";
         var psi = new ProcessStartInfo("unshare") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { "--mount", "--propagation", "private", "sh", "-c", script }) psi.ArgumentList.Add(arg);
@@ -134,13 +137,16 @@ public sealed class PrivateContainerd : IDisposable
     /// <summary>Tasks a failed test left running: their shims outlive the daemon, so they go first.</summary>
     private void KillLeftoverTasks()
     {
-        foreach (var ns in Lines(Node.Run("ctr", ["-a", Socket, "namespaces", "ls", "-q"], timeout: TimeSpan.FromSeconds(10)).Stdout))
-            foreach (var task in Lines(Node.Run("ctr", ["-a", Socket, "-n", ns, "tasks", "ls", "-q"], timeout: TimeSpan.FromSeconds(10)).Stdout))
+        foreach (var ns in Lines(CtrUnchecked("namespaces", "ls", "-q")))
+            foreach (var task in Lines(CtrUnchecked("-n", ns, "tasks", "ls", "-q")))
             {
-                Node.Run("ctr", ["-a", Socket, "-n", ns, "tasks", "kill", "-a", "-s", "SIGKILL", task], timeout: TimeSpan.FromSeconds(10));
-                Node.Run("ctr", ["-a", Socket, "-n", ns, "tasks", "rm", "-f", task], timeout: TimeSpan.FromSeconds(20));
+                CtrUnchecked("-n", ns, "tasks", "kill", "-a", "-s", "SIGKILL", task);
+                CtrUnchecked("-n", ns, "tasks", "rm", "-f", task);
             }
     }
+
+    private string CtrUnchecked(params string[] args) =>
+        Node.Run("ctr", ["-a", Socket, .. args], timeout: TimeSpan.FromSeconds(20)).Stdout;
 
     private string Config(string defaults)
     {
@@ -150,7 +156,8 @@ public sealed class PrivateContainerd : IDisposable
         {
             var trimmed = line.Trim();
             if (trimmed.StartsWith('[')) section = trimmed;
-            text.AppendLine(Rewrite(section, trimmed) is { } value ? line[..line.IndexOf(trimmed, StringComparison.Ordinal)] + value : line);
+            var indent = line[..line.IndexOf(trimmed, StringComparison.Ordinal)];
+            text.AppendLine(Rewrite(section, trimmed) is { } value ? indent + value : line);
         }
         return text.ToString();
     }
@@ -171,6 +178,7 @@ public sealed class PrivateContainerd : IDisposable
             ("[plugins.\"io.containerd.grpc.v1.cri\".cni]", "bin_dir") => $"bin_dir = \"{PluginDir}\"",
             ("[plugins.\"io.containerd.grpc.v1.cri\".cni]", "conf_dir") => $"conf_dir = \"{ConfDir}\"",
             ("[plugins.\"io.containerd.grpc.v1.cri\".containerd]", "snapshotter") => "snapshotter = \"overlayfs\"",
+            ("[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]", "Root") => $"Root = \"{Dir}/runc\"",
             _ => null,
         };
     }
@@ -196,13 +204,15 @@ public sealed class PrivateContainerd : IDisposable
         lock (_log) _log.AppendLine(line);
     }
 
-    private static IEnumerable<string> Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    private static string[] Lines(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static string RunHost(string program, params string[] args)
     {
         var result = PluginProcess.Run(program, new Dictionary<string, string>(), "", args);
         if (result.ExitCode != 0 && program != "kill")
-            throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed ({result.ExitCode}): {result.Stderr.Trim()}");
+            throw new InvalidOperationException(
+                $"{program} {string.Join(' ', args)} failed ({result.ExitCode}): {result.Stderr.Trim()}");
         return result.Stdout;
     }
 }
