@@ -67,7 +67,8 @@ echo
 echo "| operation                  | cnibox ms             | Go ms                 | ratio | ip floor | RSS KiB ours / Go |"
 echo "|----------------------------|-----------------------|-----------------------|-------|----------|-------------------|"
 # PREPARE: index 0 (cnibox) fills /opt/cni/bin with cnibox's symlinks, index 1 (Go) empties it.
-ctrrun=(ctr -a "$sock" -n default run --rm --cni --env PATH=/bin:/sbin --rootfs "$rootfs" cbt-ctr-bench true)
+ctrrun=(ctr -a "$sock" -n default run --rm --cni --fifo-dir "$ctrd/fifo" --runc-root "$ctrd/runc"
+  --env PATH=/bin:/sbin --rootfs "$rootfs" cbt-ctr-bench true)
 # One untimed run each first: only cnibox writes CNIBOX_LOG_FILE, so the log says which plugins ctr ran.
 served() {
   rm -f "$optbin"/* "$work/served.log"; [ "$1" = go ] || "$ours/cnibox" --install $optbin >/dev/null

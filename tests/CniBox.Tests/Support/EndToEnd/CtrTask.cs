@@ -22,8 +22,10 @@ public sealed class CtrTask : IDisposable
     {
         _containerd = containerd;
         Id = id;
-        // --rootfs is a bool flag: last among the flags, the directory is the first positional.
+        // The FIFOs and runc's state under the daemon's Dir, not /run/containerd; --rootfs is a bool flag: last
+        // among the flags, the directory is the first positional.
         _ctr = containerd.Node.Start("ctr", ["-a", containerd.Socket, "-n", Namespace, "run", .. flags,
+            "--fifo-dir", Path.Combine(containerd.Dir, "fifo"), "--runc-root", Path.Combine(containerd.Dir, "runc-ctr"),
             "--env", "PATH=/bin:/sbin:/usr/bin:/usr/sbin", "--rootfs", BusyboxRootfs.Dir, id, .. command]);
         _ctr.OutputDataReceived += (_, e) => Append(e.Data);
         _ctr.ErrorDataReceived += (_, e) => Append(e.Data);
