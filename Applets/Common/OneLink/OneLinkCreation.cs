@@ -28,26 +28,20 @@ public static class OneLinkCreation
     {
         var tmpName = TemporaryName();
         Create(creator, container, kind, tmpName, create);
+        var created = container.GetLink(tmpName)
+            ?? throw new CniException(ErrorCode.Internal, $"failed to refetch {kind} \"{tmpName}\": Link not found");
         try
         {
-            var created = container.GetLink(tmpName)
-                ?? throw new CniException(ErrorCode.Internal, $"failed to refetch {kind} \"{tmpName}\": Link not found");
-            try
-            {
-                container.SetLinkName(created.Index, ifName);
-            }
-            catch (NetlinkException e)
-            {
-                Rollback.Run(log, $"delete {tmpName}", () => container.DeleteLink(created.Index));
-                throw new CniException(ErrorCode.Internal, $"failed to rename {kind} to \"{ifName}\": {e.Message}");
-            }
+            container.SetLinkName(created.Index, ifName);
             return container.GetLink(created.Index)
                 ?? throw new CniException(ErrorCode.Internal, $"failed to refetch {kind} \"{ifName}\": Link not found");
         }
-        catch (CniException)
+        catch (Exception e) when (e is NetlinkException or CniException)
         {
-            Rollback.Run(log, $"delete {ifName}", () => DeleteIfPresent(container, ifName, tmpName));
-            throw;
+            // By index: CNI_IFNAME may be someone else's link, which is why the rename failed.
+            Rollback.Run(log, $"delete {tmpName}", () => container.DeleteLink(created.Index));
+            if (e is CniException) throw;
+            throw new CniException(ErrorCode.Internal, $"failed to rename {kind} to \"{ifName}\": {e.Message}");
         }
     }
 
@@ -86,15 +80,6 @@ public static class OneLinkCreation
         catch (NetlinkException e)
         {
             throw new CniException(ErrorCode.Internal, $"failed to create {kind}: {e.Message}");
-        }
-    }
-
-    private static void DeleteIfPresent(RtnlHandle container, params string[] names)
-    {
-        foreach (var name in names)
-        {
-            if (container.GetLink(name) is { } link)
-                container.DeleteLink(link.Index);
         }
     }
 }

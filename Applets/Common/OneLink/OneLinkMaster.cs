@@ -1,5 +1,7 @@
 using System.Net.Sockets;
 using CniBox.Netlink.Links;
+using CniBox.Netlink.Routes;
+using CniBox.Netlink.Socket;
 using CniBox.Netlink.Rtnl;
 using CniBox.Spec;
 
@@ -33,7 +35,7 @@ public static class OneLinkMaster
     {
         foreach (var family in new[] { AddressFamily.InterNetwork, AddressFamily.InterNetworkV6 })
         {
-            foreach (var route in where.ListRoutes(family, 254))
+            foreach (var route in MainRoutes(where, family))
             {
                 if (route.Destination is not null) continue;
                 var index = route.OutIndex > 0 ? route.OutIndex : route.Multipath?.FirstOrDefault()?.OutIndex ?? 0;
@@ -41,5 +43,18 @@ public static class OneLinkMaster
             }
         }
         throw new CniException(ErrorCode.Internal, "no default route interface found");
+    }
+
+    /// <summary>The main table; a netns that never had a route of the family has no table to dump (ENOENT).</summary>
+    private static IReadOnlyList<RouteSpec> MainRoutes(RtnlHandle where, AddressFamily family)
+    {
+        try
+        {
+            return where.ListRoutes(family, 254);
+        }
+        catch (NetlinkException e) when (e.IsNotFound)
+        {
+            return [];
+        }
     }
 }
