@@ -54,5 +54,9 @@ public sealed class DummyApplet(IIpamInvoker? ipam = null) : CniPlugin<PluginCon
         ResultChecks.Container(container, link, prev.Ips, []);
     }
 
-    protected override void Status(PluginCall call, PluginConfig cfg) => _ipam.Status(call, cfg.IpamType);
+    protected override void Status(PluginCall call, PluginConfig cfg)
+    {
+        if (cfg.IpamType.Length == 0) throw new CniException(ErrorCode.Internal, NeedsIpam);
+        _ipam.Status(call, cfg.IpamType);
+    }
 }
