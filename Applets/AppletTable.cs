@@ -1,11 +1,15 @@
 using CniBox.Applets.Bandwidth;
 using CniBox.Applets.Bridge;
 using CniBox.Applets.CniTool;
+using CniBox.Applets.Dummy;
 using CniBox.Applets.Firewall;
+using CniBox.Applets.Ipvlan;
 using CniBox.Applets.Loopback;
+using CniBox.Applets.Macvlan;
 using CniBox.Applets.Portmap;
 using CniBox.Applets.Ptp;
 using CniBox.Applets.Tuning;
+using CniBox.Applets.Vlan;
 using CniBox.Ipam;
 using CniBox.Ipam.HostLocal;
 using CniBox.Ipam.Static;
@@ -28,13 +32,17 @@ public static class AppletTable
         Meta("bandwidth", () => new BandwidthApplet()),
         Plugin("bridge", () => new BridgeApplet()),
         new("cnitool", AppletKind.Tool, () => new CniToolApplet()),
+        Plugin("dummy", () => new DummyApplet()),
         Meta("firewall", () => new FirewallApplet()),
         Ipam("host-local", () => new HostLocalPlugin()),
+        Plugin("ipvlan", () => new IpvlanApplet()),
         Plugin("loopback", () => new LoopbackApplet()),
+        Plugin("macvlan", () => new MacvlanApplet()),
         Meta("portmap", () => new PortmapApplet()),
         Plugin("ptp", () => new PtpApplet()),
         Ipam("static", () => new StaticPlugin()),
         Meta("tuning", () => new TuningApplet()),
+        Plugin("vlan", () => new VlanApplet()),
     ];
 
     /// <summary>How bridge and ptp reach <c>ipam.type</c>: in-process for our IPAM applets, else exec'd from CNI_PATH.</summary>
