@@ -1,116 +1,105 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text.Json;
 using CniBox.Tests.Support;
 using CniBox.Tests.Support.EndToEnd;
-using CriClient;
 using CriClient.Api;
-using Grpc.Core;
 
 namespace CniBox.Tests.EndToEnd.Cri;
 
 /// <summary>
-/// kubelet's path: containerd 1.6's CRI plugin drives cnibox's symlinks (bin_dir) with a dual-stack conflist of
-/// bridge (ipMasq) + portmap + firewall + tuning + bandwidth, through a pod's whole life as kubelet asks for it over
-/// CRI v1: RunPodSandbox with a hostPort and bandwidth annotations, a busybox httpd container, StopPodSandbox (DEL
-/// with the netns) and RemovePodSandbox (DEL again, CNI_NETNS empty). containerd calls loopback itself.
+/// kubelet's path: containerd 1.6's CRI plugin drives cnibox's symlinks (bin_dir) through a pod's whole life as
+/// kubelet asks for it over CRI v1 (<see cref="CriNode"/>: dual-stack bridge with ipMasq + portmap + firewall +
+/// tuning + bandwidth): RunPodSandbox with a hostPort and bandwidth annotations, a busybox httpd container,
+/// StopPodSandbox (DEL with the netns) and RemovePodSandbox (DEL again, CNI_NETNS empty).
 /// </summary>
 [TestFixture]
 [NonParallelizable]
 public class CriPodLifecycleTests
 {
-    private const string Network = "cbtcri";
-    private const string Bridge = "cbtcri0";
-    private const string Subnet = "10.199.86.0/24";
-    private const string Subnet6 = "fd99:0:86::/64";
-    private const string Gateway6 = "fd99:0:86::1";
     private const int HostPort = 18600;
-    private static readonly string[] ListApplets = ["bridge", "portmap", "firewall", "tuning", "bandwidth"];
 
-    private RuntimeNode _node = null!;
-    private PrivateContainerd _containerd = null!;
-    private CriConnection _cri = null!;
-    private string _hostLocalDir = null!;
+    private CriNode _cri = null!;
 
     [SetUp]
-    public void StartContainerd()
-    {
-        PrivateContainerd.RequireTools();
-        _node = new RuntimeNode("cri");
-        try
-        {
-            _containerd = new PrivateContainerd(_node);
-            _containerd.ImportImage();
-            _hostLocalDir = Path.Combine(_node.Dir, "host-local");
-            File.WriteAllText(Path.Combine(_containerd.ConfDir, $"10-{Network}.conflist"), Conflist(_hostLocalDir));
-            _cri = new CriConnection(_containerd.Socket);
-            WaitNetworkReady();
-        }
-        catch
-        {
-            StopContainerd();
-            throw;
-        }
-    }
+    public void StartNode() => _cri = new CriNode();
 
     [TearDown]
-    public void StopContainerd()
-    {
-        _cri?.Dispose();
-        _containerd?.Dispose();
-        _node.Dispose();
-    }
+    public void StopNode() => _cri?.Dispose();
 
     [Test]
     public void PodWithHostPortAndBandwidthServesHttpThenBothDelsLeaveNothing()
     {
-        var config = PodConfig();
+        var config = _cri.PodConfig("cbt-web", HostPort);
         var run = Stopwatch.StartNew();
-        var podId = Cri("RunPodSandbox", () => _cri.Runtime.RunPodSandbox(new RunPodSandboxRequest { Config = config }))
-            .PodSandboxId;
+        var podId = _cri.RunPod(config);
         var runMs = run.Elapsed.TotalMilliseconds;
-        string podIp, podIp6;
+        string[] podIps;
         try
         {
-            var network = Cri("PodSandboxStatus", () => _cri.Runtime.PodSandboxStatus(
-                new PodSandboxStatusRequest { PodSandboxId = podId })).Status.Network;
-            podIp = network.Ip;
-            podIp6 = network.AdditionalIps.Select(a => a.Ip).SingleOrDefault() ?? "";
-            Assert.That(IPNetwork.Parse(Subnet).Contains(IPAddress.Parse(podIp)), Is.True, $"pod IP {podIp} not from {Subnet}");
-            Assert.That(IPAddress.TryParse(podIp6, out var v6) && IPNetwork.Parse(Subnet6).Contains(v6), Is.True,
-                $"pod's additional IP '{podIp6}' not from {Subnet6}");
+            podIps = _cri.PodIps(podId);
+            Assert.That(podIps, Has.Length.EqualTo(2), "one IPv4 and one IPv6 address");
+            Assert.That(IPNetwork.Parse(CriNode.Subnet).Contains(IPAddress.Parse(podIps[0])), Is.True, $"{podIps[0]} in {CriNode.Subnet}");
+            Assert.That(IPNetwork.Parse(CriNode.Subnet6).Contains(IPAddress.Parse(podIps[1])), Is.True, $"{podIps[1]} in {CriNode.Subnet6}");
             StartHttpd(podId, config);
 
             AssertServesOnHostPort("127.0.0.1");
-            AssertServesOnHostPort($"[{Gateway6}]");
-            var ifbs = _node.Must("ip", "-d", "link", "show", "type", "ifb");
-            Assert.That(ifbs, Does.Contain("ifb"), "bandwidth's ifb for the egress limit");
-            var qdiscs = _node.Must("tc", "qdisc", "show");
+            AssertServesOnHostPort($"[{CriNode.Gateway6}]");
+            Assert.That(_cri.Node.Must("ip", "-d", "link", "show", "type", "ifb"), Does.Contain("ifb"), "bandwidth's ifb (egress)");
+            var qdiscs = _cri.Node.Must("tc", "qdisc", "show");
             Assert.That(qdiscs.Split('\n').Count(l => l.StartsWith("qdisc tbf") && l.Contains("rate 10Mbit")), Is.EqualTo(2),
                 $"a 10Mbit tbf on the host veth (ingress) and on the ifb (egress){Environment.NewLine}{qdiscs}");
             Assert.That(qdiscs, Does.Contain("qdisc ingress"), "the host veth's ingress qdisc redirecting to the ifb");
-            Assert.That(FirewallText(), Does.Contain(podIp).And.Contain(podIp6),
-                "portmap's and ipMasq's rules name the pod IPs while it runs");
-            Assert.That(HostLocalFiles(), Does.Contain(podIp).And.Contain(podIp6), "host-local reserved the pod IPs");
-            Assert.That(StateOf(podId), Is.Not.Empty, "libcni's result cache (/var/lib/cni/results) holds the pod's ADDs");
+            AssertPodStateExists(podId, podIps);
         }
         catch
         {
-            TryRemove(podId);
+            _cri.TryRemove(podId);
             throw;
         }
 
         var stop = Stopwatch.StartNew();
-        Cri("StopPodSandbox", () => _cri.Runtime.StopPodSandbox(new StopPodSandboxRequest { PodSandboxId = podId }));
+        _cri.StopPod(podId);
         var stopMs = stop.Elapsed.TotalMilliseconds;
         var remove = Stopwatch.StartNew();
-        Cri("RemovePodSandbox", () => _cri.Runtime.RemovePodSandbox(new RemovePodSandboxRequest { PodSandboxId = podId }));
+        _cri.RemovePod(podId);
         var removeMs = remove.Elapsed.TotalMilliseconds;
         TestContext.Out.WriteLine($"cnibox via {PrivateContainerd.Version}: RunPodSandbox {runMs:F0} ms, " +
             $"StopPodSandbox {stopMs:F0} ms, RemovePodSandbox {removeMs:F0} ms");
 
-        AssertTwoDelsSecondWithoutNetns(podId);
-        AssertNothingLeft(podId, podIp, podIp6);
+        AssertTwoDels(podId, stopNetns: Does.StartWith("/var/run/netns/cni-"));
+        _cri.AssertNothingLeft(podId, podIps);
+    }
+
+    /// <summary>
+    /// The pod's netns bind mount is gone before kubelet stops the pod (a cleanup tool, a reboot): containerd then
+    /// sends the Stop DEL with CNI_NETNS empty too, and the applets must remove what they made on the node from the
+    /// cached prevResult alone (Debian's Go bridge 1.1.1 returns early there and leaves its ipMasq chain).
+    /// </summary>
+    [Test]
+    public void PodWhoseNetnsVanishedIsCleanedByDelsWithoutNetns()
+    {
+        var podId = _cri.RunPod(_cri.PodConfig("cbt-lost", HostPort + 1));
+        string[] podIps;
+        try
+        {
+            podIps = _cri.PodIps(podId);
+            AssertPodStateExists(podId, podIps);
+            var netns = _cri.Calls(podId, "ADD").Select(c => c.Netns).First(n => n.StartsWith("/var/run/netns/cni-"));
+            var umount = PluginProcess.Run("umount", new(), "", [netns]);
+            Assert.That(umount.ExitCode, Is.EqualTo(0), $"umount {netns}: {umount.Stderr}");
+            File.Delete(netns);
+        }
+        catch
+        {
+            _cri.TryRemove(podId);
+            throw;
+        }
+
+        _cri.StopPod(podId);
+        _cri.RemovePod(podId);
+
+        AssertTwoDels(podId, stopNetns: Is.Empty);
+        _cri.AssertNothingLeft(podId, podIps);
     }
 
     private void StartHttpd(string podId, PodSandboxConfig podConfig)
@@ -122,132 +111,45 @@ public class CriPodLifecycleTests
             Command = { "/bin/busybox", "httpd", "-f", "-p", "80", "-h", "/www" },
             LogPath = "httpd.log",
         };
-        var id = Cri("CreateContainer", () => _cri.Runtime.CreateContainer(
+        var id = _cri.Call("CreateContainer", cri => cri.CreateContainer(
             new CreateContainerRequest { PodSandboxId = podId, Config = container, SandboxConfig = podConfig })).ContainerId;
-        Cri("StartContainer", () => _cri.Runtime.StartContainer(new StartContainerRequest { ContainerId = id }));
+        _cri.Call("StartContainer", cri => cri.StartContainer(new StartContainerRequest { ContainerId = id }));
     }
 
     /// <summary>curl in the node gets index.html through the hostPort; httpd may need a moment, so up to 5 s.</summary>
     private void AssertServesOnHostPort(string host)
     {
-        ProcessResult Curl() => _node.Run("curl", ["-s", "-S", "-g", "-m", "2", $"http://{host}:{HostPort}/"]);
+        ProcessResult Curl() => _cri.Node.Run("curl", ["-s", "-S", "-g", "-m", "2", $"http://{host}:{HostPort}/"]);
         var result = Curl();
         for (var deadline = DateTime.UtcNow.AddSeconds(5); result.ExitCode != 0 && DateTime.UtcNow < deadline; result = Curl())
             Thread.Sleep(100);
         Assert.That(result.Stdout, Is.EqualTo(BusyboxRootfs.IndexHtml),
-            $"{host}:{HostPort} in the node: {result.Stderr.Trim()}{Environment.NewLine}{_containerd.Report()}");
+            $"{host}:{HostPort} in the node: {result.Stderr.Trim()}{Environment.NewLine}{_cri.Containerd.Report()}");
     }
 
-    /// <summary>Each applet of the list, and loopback, got DEL twice: on Stop with the netns, on Remove without.</summary>
-    private void AssertTwoDelsSecondWithoutNetns(string podId)
+    /// <summary>What the "nothing left" checks look for is there while the pod runs, so its absence means something.</summary>
+    private void AssertPodStateExists(string podId, string[] podIps)
     {
-        var dels = File.ReadAllLines(_node.PluginLog)
-            .Select(line => JsonDocument.Parse(line).RootElement)
-            .Where(e => e.TryGetProperty("Command", out var c) && c.GetString() == "DEL"
-                && e.GetProperty("ContainerId").GetString() == podId)
-            .Select(e => (Applet: e.GetProperty("Applet").GetString()!, Netns: e.GetProperty("Netns").GetString()!))
-            .ToList();
-        foreach (var applet in ListApplets.Append("loopback"))
-        {
-            var netnsOfEach = dels.Where(d => d.Applet == applet).Select(d => d.Netns).ToList();
-            Assert.That(netnsOfEach, Has.Count.EqualTo(2), $"{applet}: DEL calls{Environment.NewLine}{_node.Report()}");
-            Assert.That(netnsOfEach[0], Does.StartWith("/var/run/netns/cni-"), $"{applet}: StopPodSandbox's DEL");
-            Assert.That(netnsOfEach[1], Is.Empty, $"{applet}: RemovePodSandbox's DEL");
-        }
-    }
-
-    private void AssertNothingLeft(string podId, params string[] podIps)
-    {
-        var links = _node.Must("ip", "-d", "link", "show");
-        Assert.That(links, Does.Not.Contain("veth").And.Not.Contain("ifb"), $"links left in the node{Environment.NewLine}{links}");
-        var firewall = FirewallText();
-        var hostLocal = HostLocalFiles().ToList();
+        var firewall = _cri.FirewallText();
+        var hostLocal = _cri.HostLocalFiles();
         foreach (var ip in podIps)
         {
-            Assert.That(firewall, Does.Not.Contain(ip).And.Not.Contain(podId),
-                $"a rule of the pod is left{Environment.NewLine}{firewall}");
-            Assert.That(hostLocal, Does.Not.Contain(ip), "host-local's reservation of the pod IP");
-            Assert.That(StateOf(podId, ip), Is.Empty, $"state of the pod or of network {Network} left (result cache, records)");
+            Assert.That(firewall, Does.Contain(ip), $"portmap's and ipMasq's rules name {ip} while the pod runs");
+            Assert.That(hostLocal, Does.Contain(ip), $"host-local reserved {ip}");
         }
+        Assert.That(CriNode.StateOf(podId), Is.Not.Empty, "libcni's result cache (/var/lib/cni/results) holds the pod's ADDs");
     }
 
-    /// <summary>Files and dirs under /var/lib/cni and /run/cni named after the pod, its IP or the network.</summary>
-    private static List<string> StateOf(string podId, string? podIp = null) =>
-        new[] { "/var/lib/cni", "/run/cni" }.Where(Directory.Exists)
-            .SelectMany(root => Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories))
-            .Where(p => p.Contains(podId) || (podIp is not null && (Path.GetFileName(p) == podIp || Path.GetFileName(p) == Network)))
-            .ToList();
-
-    private string FirewallText() => _node.Must("nft", "list", "ruleset") + _node.Must("iptables-save") + _node.Must("ip6tables-save");
-
-    private IEnumerable<string?> HostLocalFiles() =>
-        Directory.EnumerateFiles(_hostLocalDir, "*", SearchOption.AllDirectories).Select(Path.GetFileName);
-
-    private static string Conflist(string hostLocalDir) => $$$"""
-        {"cniVersion": "1.0.0", "name": "{{{Network}}}", "plugins": [
-          {"type": "bridge", "bridge": "{{{Bridge}}}", "isGateway": true, "ipMasq": true,
-           "ipam": {"type": "host-local", "dataDir": "{{{hostLocalDir}}}",
-                    "ranges": [[{"subnet": "{{{Subnet}}}"}], [{"subnet": "{{{Subnet6}}}"}]],
-                    "routes": [{"dst": "0.0.0.0/0"}, {"dst": "::/0"}]}},
-          {"type": "portmap", "capabilities": {"portMappings": true}},
-          {"type": "firewall"},
-          {"type": "tuning"},
-          {"type": "bandwidth", "capabilities": {"bandwidth": true}}
-        ]}
-        """;
-
-    private PodSandboxConfig PodConfig() => new()
+    /// <summary>Each applet of the list, and loopback, got DEL twice: on Stop (netns as given), on Remove without.</summary>
+    private void AssertTwoDels(string podId, NUnit.Framework.Constraints.IResolveConstraint stopNetns)
     {
-        Metadata = new PodSandboxMetadata { Name = "cbt-web", Uid = Guid.NewGuid().ToString(), Namespace = "cbt" },
-        Hostname = "cbt-web",
-        LogDirectory = Directory.CreateDirectory(Path.Combine(_node.Dir, "pod-logs")).FullName,
-        PortMappings = { new PortMapping { Protocol = Protocol.Tcp, ContainerPort = 80, HostPort = HostPort } },
-        Annotations =
+        var dels = _cri.Calls(podId, "DEL");
+        foreach (var applet in CriNode.ListApplets.Append("loopback"))
         {
-            ["kubernetes.io/ingress-bandwidth"] = "10M",
-            ["kubernetes.io/egress-bandwidth"] = "10M",
-        },
-        Linux = new LinuxPodSandboxConfig(),
-    };
-
-    /// <summary>containerd loads a conflist written after start on its next look at conf_dir: NetworkReady says so.</summary>
-    private void WaitNetworkReady()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (true)
-        {
-            var conditions = Cri("Status", () => _cri.Runtime.Status(new StatusRequest())).Status.Conditions;
-            if (conditions.Any(c => c.Type == "NetworkReady" && c.Status)) return;
-            if (DateTime.UtcNow > deadline)
-                Assert.Fail($"NetworkReady still false: {string.Join("; ", conditions)}{Environment.NewLine}{_containerd.Log}");
-            Thread.Sleep(100);
-        }
-    }
-
-    private void TryRemove(string podId)
-    {
-        try
-        {
-            _cri.Runtime.StopPodSandbox(new StopPodSandboxRequest { PodSandboxId = podId });
-            _cri.Runtime.RemovePodSandbox(new RemovePodSandboxRequest { PodSandboxId = podId });
-        }
-        catch (RpcException e)
-        {
-            TestContext.Out.WriteLine($"cleanup of pod {podId}: {e.Status.Detail}");
-        }
-    }
-
-    /// <summary>One CRI call; a failure shows containerd's error, its log, the plugin calls and the node's state.</summary>
-    private T Cri<T>(string call, Func<T> rpc)
-    {
-        try
-        {
-            return rpc();
-        }
-        catch (RpcException e)
-        {
-            Assert.Fail($"{call} failed: {e.StatusCode}: {e.Status.Detail}{Environment.NewLine}{_containerd.Report()}");
-            throw;
+            var netnsOfEach = dels.Where(d => d.Applet == applet).Select(d => d.Netns).ToList();
+            Assert.That(netnsOfEach, Has.Count.EqualTo(2), $"{applet}: DEL calls{Environment.NewLine}{_cri.Node.Report()}");
+            Assert.That(netnsOfEach[0], stopNetns, $"{applet}: StopPodSandbox's DEL");
+            Assert.That(netnsOfEach[1], Is.Empty, $"{applet}: RemovePodSandbox's DEL");
         }
     }
 }
