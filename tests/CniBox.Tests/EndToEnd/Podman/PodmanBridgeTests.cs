@@ -6,10 +6,13 @@ namespace CniBox.Tests.EndToEnd.Podman;
 /// <summary>
 /// podman 4.3.1's CNI backend with cnibox's symlinks as its only plugin dir, on the default list it writes (bridge,
 /// portmap, firewall, tuning): one network (bridge cbtpod0, 10.199.81.0/24) and one HTTP server published on
-/// 127.0.0.1 and the bridge address, made once for the fixture; each test adds what it needs and removes it.
+/// 127.0.0.1 and the bridge address, made once for the fixture; each test adds what it needs and removes it. The
+/// same tests run with Debian's Go plugins as the plugin dir: the oracle, so a test that fails for both is wrong.
 /// </summary>
 [Category("root"), NonParallelizable]
-public sealed class PodmanBridgeTests
+[TestFixture("ours")]
+[TestFixture("go")]
+public sealed class PodmanBridgeTests(string implementation)
 {
     private const string Subnet = "10.199.81.";
     private const string Gateway = Subnet + "1";
@@ -22,9 +25,10 @@ public sealed class PodmanBridgeTests
     [OneTimeSetUp]
     public void StartServer()
     {
-        Binaries.RequirePublished();
-        _podman = new PrivatePodman();
-        _network = _podman.CreateNetwork("cbtpod-bridge", "cbtpod0", "--subnet", Subnet + "0/24");
+        if (implementation == "go") Binaries.RequireGoPlugin("bridge");
+        else Binaries.RequirePublished();
+        _podman = new PrivatePodman(implementation == "go" ? Binaries.GoPluginDir : Binaries.AppletDir);
+        _network = _podman.CreateNetwork($"cbtpod-bridge-{implementation}", "cbtpod0", "--subnet", Subnet + "0/24");
         _podman.RunWebServer("cbtpod-web", _network, "-p", $"{HostPort}:80");
         _web = _podman.Inspect("cbtpod-web", _network);
     }
@@ -41,7 +45,7 @@ public sealed class PodmanBridgeTests
         Assert.That((string)conflist["cniVersion"]!, Is.EqualTo("0.4.0"));
         Assert.That(_network.WrittenBridge, Does.StartWith("cni-podman"), "the bridge podman named before the rename");
         Assert.That((string)plugins[0]!["bridge"]!, Is.EqualTo("cbtpod0"));
-        Assert.That(_podman.Node.IpIn("-o", "link", "show", "cbtpod0"), Does.Contain("cbtpod0"), "the bridge cnibox made");
+        Assert.That(_podman.Node.IpIn("-o", "link", "show", "cbtpod0"), Does.Contain("cbtpod0"), "the bridge the plugins made");
     }
 
     [Test]

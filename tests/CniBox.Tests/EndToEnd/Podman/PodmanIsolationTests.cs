@@ -34,7 +34,7 @@ public sealed class PodmanIsolationTests
     [OneTimeTearDown]
     public void Stop() => _podman?.Dispose();
 
-    [Test]
+    [Test, Order(1)]
     public void IsolateWritesSameBridgeIngressPolicy()
     {
         var conflist = JsonNode.Parse(File.ReadAllText(Path.Combine(_podman.NetworkConfigDir, "cbtpod-iso-a.conflist")))!;
@@ -42,14 +42,30 @@ public sealed class PodmanIsolationTests
         Assert.That((string?)firewall["ingressPolicy"], Is.EqualTo("same-bridge"));
     }
 
+    [Order(1)]
     [TestCase("cbtpod-a1", "cbtpod-b1")]
     [TestCase("cbtpod-b1", "cbtpod-a1")]
     public void IsolatedNetworksCannotReachEachOther(string from, string to) => Ping(from, to, expectReply: false);
 
+    [Order(1)]
     [TestCase("cbtpod-a1", "cbtpod-a2")]
     [TestCase("cbtpod-a1", "cbtpod-o1")]
     [TestCase("cbtpod-o1", "cbtpod-b1")]
     public void SameNetworkAndOpenNetworkStillReach(string from, string to) => Ping(from, to, expectReply: true);
+
+    [Test, Order(2)]
+    public void IsolationRulesGoWithTheLastContainerOfTheirBridge()
+    {
+        Assert.That(Firewall(), Does.Contain("cbtpod1").And.Contain("cbtpod2"), "both bridges' isolation rules while in use");
+        _podman.Remove("cbtpod-a1");
+        Assert.That(Firewall(), Does.Contain("cbtpod1"), "cbtpod-a2 still runs on cbtpod1");
+        _podman.Remove("cbtpod-a2");
+        var firewall = Firewall();
+        Assert.That(firewall, Does.Not.Contain("cbtpod1").And.Contain("cbtpod2"), _podman.Node.Report());
+    }
+
+    private string Firewall() =>
+        _podman.Node.Run("nft", ["list", "ruleset"]).Stdout + _podman.Node.Run("iptables-save", []).Stdout;
 
     private void Ping(string from, string to, bool expectReply)
     {
