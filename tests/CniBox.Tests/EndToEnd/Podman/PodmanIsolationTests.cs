@@ -64,8 +64,7 @@ public sealed class PodmanIsolationTests
         Assert.That(firewall, Does.Not.Contain("cbtpod1").And.Contain("cbtpod2"), _podman.Node.Report());
     }
 
-    private string Firewall() =>
-        _podman.Node.Run("nft", ["list", "ruleset"]).Stdout + _podman.Node.Run("iptables-save", []).Stdout;
+    private string Firewall() => PodmanTraces.Firewall(_podman.Node);
 
     private void Ping(string from, string to, bool expectReply)
     {

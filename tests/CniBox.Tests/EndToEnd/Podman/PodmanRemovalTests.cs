@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using CniBox.Tests.Support;
 using CniBox.Tests.Support.EndToEnd;
 
@@ -106,23 +105,9 @@ public sealed class PodmanRemovalTests
     private string[] Ports() =>
         _podman.Node.IpIn("-o", "link", "show", "master", "cbtpod3").Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
-    private string Firewall() =>
-        string.Join(Environment.NewLine, new[] { ("nft", new[] { "list", "ruleset" }), ("iptables-save", []), ("ip6tables-save", []) }
-            .Select(c => _podman.Node.Run(c.Item1, c.Item2).Stdout));
+    private string Firewall() => PodmanTraces.Firewall(_podman.Node);
 
-    private string[] Tables() =>
-        _podman.Node.Run("nft", ["list", "tables"]).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(t => t.Trim()).Order(StringComparer.Ordinal).ToArray();
+    private string[] Tables() => PodmanTraces.Tables(_podman.Node);
 
-    /// <summary>The traces that occur in the text as whole addresses or IDs (a prefix ending in . or : as a prefix).</summary>
-    private static string[] Mentions(string text, string[] traces) =>
-        traces.Where(t => Regex.IsMatch(text, Regex.Escape(t) + NotContinued(t))).ToArray();
-
-    private static string NotContinued(string trace) => trace switch
-    {
-        _ when trace.EndsWith('.') || trace.EndsWith(':') => "",
-        _ when trace.Contains(':') => "(?![0-9a-f]|:[0-9a-f])",
-        _ when trace.Contains('.') => @"(?![0-9]|\.[0-9])",
-        _ => "(?![0-9a-z])",
-    };
+    private static string[] Mentions(string text, string[] traces) => PodmanTraces.Mentions(text, traces);
 }
