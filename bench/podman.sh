@@ -6,7 +6,9 @@
 #   podman run --rm -p 18090:80 ... true   a container that exits at once: ADD of the list, then DEL, 4 VERSION
 #                                          probes per podman process (run, and its container cleanup)
 #   podman network inspect                 the VERSION probes of the 4 plugins alone
-# podman runs under nsenter --net (not ip netns exec, whose fresh /sys has no cgroup mount for runc). Everything it creates is removed on exit (containers, networks, their /var/lib/cni files, the netns, the temp dir).
+# Containers get the cgroup parent /$node (cgroupfs would leave /libpod_parent in every hierarchy).
+# podman runs under nsenter --net (not ip netns exec, whose fresh /sys has no cgroup mount for runc). Everything it
+# creates is removed on exit (containers, networks, their /var/lib/cni files, the cgroups, the netns, the temp dir).
 # Usage: bench/podman.sh [RUNS]   (default 15; CNIBOX_BIN=FILE times another cnibox build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +30,8 @@ cleanup() {
       "/var/lib/cni/firewall/cbtpod-bench-$side" /var/lib/cni/results/cbtpod-bench-"$side"-*
   done
   ip netns del "$node" 2>/dev/null || true
+  # The containers' cgroup parent, deepest first; rmdir refuses a cgroup still in use.
+  find /sys/fs/cgroup/ -depth -type d -path "*/$node*" -exec rmdir {} + 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -70,8 +74,8 @@ EOF
   nsenter --net="/var/run/netns/$node" env "${env[@]}" podman network create --subnet "${subnet[$side]}" "cbtpod-bench-$side" >/dev/null
   sed -i "s/\"cni-podman[0-9]*\"/\"${bridge[$side]}\"/" "$d/networks/cbtpod-bench-$side.conflist"
   # One untimed run each: the bridge, the shared chains and podman's storage exist before the timed ones.
-  nsenter --net="/var/run/netns/$node" env "${env[@]}" podman run --rm --network "cbtpod-bench-$side" -p 18090:80 --rootfs "$rootfs" true
-  cmd_run[$side]="${env[*]} $(command -v podman) run --rm --network cbtpod-bench-$side -p 18090:80 --rootfs $rootfs true"
+  nsenter --net="/var/run/netns/$node" env "${env[@]}" podman run --rm --cgroup-parent "/$node" --network "cbtpod-bench-$side" -p 18090:80 --rootfs "$rootfs" true
+  cmd_run[$side]="${env[*]} $(command -v podman) run --rm --cgroup-parent /$node --network cbtpod-bench-$side -p 18090:80 --rootfs $rootfs true"
   cmd_inspect[$side]="${env[*]} $(command -v podman) network inspect cbtpod-bench-$side"
 done
 

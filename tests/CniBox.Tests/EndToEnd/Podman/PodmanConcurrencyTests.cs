@@ -33,8 +33,8 @@ public sealed class PodmanConcurrencyTests
     public void ParallelStartsAndRemovalsAllSucceedAndLeaveNothing()
     {
         var names = Enumerable.Range(1, Containers).Select(i => $"cbtpod-par{i}").ToArray();
-        var started = Parallel(names, name => ["run", "-d", "--name", name, "--network", _network.Name,
-            "-p", $"1820{name[^1]}:80", "--rootfs", _podman.Rootfs, "httpd", "-f", "-p", "80", "-h", "/www"]);
+        var started = Parallel(names, name => _podman.RunArgs(["-d", "--name", name, "--network", _network.Name,
+            "-p", $"1820{name[^1]}:80"], "httpd", "-f", "-p", "80", "-h", "/www"));
         Assert.That(started.Where(r => r.Result.ExitCode != 0).Select(r => $"{r.Name}: {r.Result.Stderr}"), Is.Empty, _podman.Node.Report());
 
         var attachments = names.Select(name => _podman.Inspect(name, _network)).ToArray();

@@ -8,8 +8,9 @@ namespace CniBox.Tests.Support.EndToEnd;
 /// <c>network_config_dir</c>, a temp <c>tmp_dir</c> so nothing lands in /run/libpod) and storage.conf (vfs,
 /// graphroot and runroot under the node's dir), every command run inside a <see cref="RuntimeNode"/> (tag
 /// <c>pod</c>). Containers run from a private copy of <see cref="BusyboxRootfs"/> (podman writes mount points for
-/// /etc/hosts and /run/.containerenv into a --rootfs). Dispose removes every container and network it made, and
-/// exactly those networks' files under /var/lib/cni and the containers' tuning backups under /run/cni.
+/// /etc/hosts and /run/.containerenv into a --rootfs) under a cgroup parent of their own (cgroupfs would leave
+/// <c>/libpod_parent</c> in every hierarchy). Dispose removes every container and network it made, exactly those
+/// networks' files under /var/lib/cni, the containers' tuning backups under /run/cni, and the cgroup parent.
 /// </summary>
 public sealed class PrivatePodman : IDisposable
 {
@@ -26,6 +27,7 @@ public sealed class PrivatePodman : IDisposable
         RequireTools();
         PluginDir = pluginDir ?? Binaries.AppletDir;
         Node = new RuntimeNode("pod");
+        CgroupParent = "/" + Path.GetFileName(Node.Dir);
         try
         {
             NetworkConfigDir = Directory.CreateDirectory(Path.Combine(Node.Dir, "networks")).FullName;
@@ -49,6 +51,7 @@ public sealed class PrivatePodman : IDisposable
     public string Rootfs { get; }
     public string Version { get; }
     public string Runtime { get; }
+    public string CgroupParent { get; }
 
     public Dictionary<string, string> Env => new()
     {
@@ -90,17 +93,21 @@ public sealed class PrivatePodman : IDisposable
     /// <summary><c>podman network rm</c> of a network this fixture made.</summary>
     public void RemoveNetwork(PodmanNetwork network) => Must("network", "rm", network.Name);
 
-    /// <summary><c>podman run -d --name NAME --network NET OPTIONS --rootfs ROOTFS COMMAND</c>; the container's ID.</summary>
+    /// <summary>The arguments of <c>podman run OPTIONS COMMAND</c> from this fixture's rootfs and cgroup parent.</summary>
+    public string[] RunArgs(string[] options, params string[] command) =>
+        ["run", "--cgroup-parent", CgroupParent, .. options, "--rootfs", Rootfs, .. command];
+
+    /// <summary><c>podman run -d --name NAME --network NET OPTIONS COMMAND</c>; the container's ID.</summary>
     public string RunDetached(string name, PodmanNetwork network, string[] options, params string[] command)
     {
-        var id = Must(["run", "-d", "--name", name, "--network", network.Name, .. options, "--rootfs", Rootfs, .. command]).Trim();
+        var id = Must(RunArgs(["-d", "--name", name, "--network", network.Name, .. options], command)).Trim();
         _containerIds.Add(id);
         return id;
     }
 
     /// <summary>A container that runs COMMAND and is removed when it exits; its exit code and output.</summary>
     public ProcessResult RunOnce(PodmanNetwork network, params string[] command) =>
-        Run(["run", "--rm", "--network", network.Name, "--rootfs", Rootfs, .. command]);
+        Run(RunArgs(["--rm", "--network", network.Name], command));
 
     /// <summary>An HTTP server container (busybox httpd serving <see cref="BusyboxRootfs.IndexHtml"/> on port 80).</summary>
     public string RunWebServer(string name, PodmanNetwork network, params string[] options) =>
@@ -133,6 +140,7 @@ public sealed class PrivatePodman : IDisposable
             Run("rm", "-a", "-f", "-t", "0");
             foreach (var network in _networks) Run("network", "rm", "-f", network);
             PodmanCniFiles.Remove(_networks, _containerIds);
+            RemoveCgroupParent();
         }
         finally
         {
@@ -165,6 +173,18 @@ public sealed class PrivatePodman : IDisposable
             graphroot = "{Path.Combine(Node.Dir, "graphroot")}"
             runroot = "{Path.Combine(Node.Dir, "runroot")}"
             """);
+    }
+
+    /// <summary>rmdir, deepest first, of the parent in every hierarchy: a cgroup still in use refuses and stays.</summary>
+    private void RemoveCgroupParent()
+    {
+        foreach (var hierarchy in Directory.GetDirectories("/sys/fs/cgroup").Append("/sys/fs/cgroup"))
+        {
+            var parent = hierarchy + CgroupParent;
+            if (!Directory.Exists(parent)) continue;
+            foreach (var dir in Directory.GetDirectories(parent, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length).Append(parent))
+                try { Directory.Delete(dir, false); } catch (IOException) { }
+        }
     }
 
     private static void CopyRootfs(string from, string to)
