@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using CniBox.Tests.Support;
 using CniBox.Tests.Support.EndToEnd;
 
@@ -21,6 +22,7 @@ public sealed class PodmanBridgeTests(string implementation)
     private PrivatePodman _podman = null!;
     private PodmanNetwork _network = null!;
     private PodmanAttachment _web = null!;
+    private string _webId = "";
 
     [OneTimeSetUp]
     public void StartServer()
@@ -29,7 +31,7 @@ public sealed class PodmanBridgeTests(string implementation)
         else Binaries.RequirePublished();
         _podman = new PrivatePodman(implementation == "go" ? Binaries.GoPluginDir : Binaries.AppletDir);
         _network = _podman.CreateNetwork($"cbtpod-bridge-{implementation}", "cbtpod0", "--subnet", Subnet + "0/24");
-        _podman.RunWebServer("cbtpod-web", _network, "-p", $"{HostPort}:80");
+        _webId = _podman.RunWebServer("cbtpod-web", _network, "-p", $"{HostPort}:80");
         _web = _podman.Inspect("cbtpod-web", _network);
     }
 
@@ -80,6 +82,23 @@ public sealed class PodmanBridgeTests(string implementation)
         var eth0 = _podman.Exec("cbtpod-web", "ip", "-o", "-4", "addr", "show", "eth0");
         Assert.That(eth0, Does.Contain($"inet {_web.Ipv4}/24"));
         Assert.That(_podman.Exec("cbtpod-web", "cat", "/sys/class/net/eth0/address").Trim(), Is.EqualTo(_web.Mac));
+    }
+
+    [Test]
+    public void CachedResultIsTheListsResult()
+    {
+        var cache = JsonNode.Parse(File.ReadAllText(Path.Combine("/var/lib/cni/results", $"{_network.Name}-{_webId}-eth0")))!;
+        var result = cache["result"]!;
+        var sandbox = _podman.Must("inspect", "cbtpod-web", "--format", "{{.NetworkSettings.SandboxKey}}").Trim();
+        Assert.That((string)result["cniVersion"]!, Is.EqualTo("0.4.0"));
+        var interfaces = result["interfaces"]!.AsArray();
+        var names = interfaces.Select(i => (string)i!["name"]!).ToArray();
+        Assert.That(names, Has.Length.EqualTo(3));
+        Assert.That((names[0], names[1][..4], names[2]), Is.EqualTo(("cbtpod0", "veth", "eth0")), string.Join(',', names));
+        Assert.That(((string?)interfaces[2]!["sandbox"], (string?)interfaces[2]!["mac"]), Is.EqualTo((sandbox, _web.Mac)));
+        Assert.That(result["ips"]!.ToJsonString(), Is.EqualTo(
+            $"[{{\"address\":\"{_web.Ipv4}/24\",\"gateway\":\"{Gateway}\",\"interface\":2,\"version\":\"4\"}}]"));
+        Assert.That(result["routes"]!.ToJsonString(), Is.EqualTo("[{\"dst\":\"0.0.0.0/0\"}]"));
     }
 
     [Test]
