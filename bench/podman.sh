@@ -5,6 +5,7 @@
 # 10.199.83.0/24). Rows, alternating the two sides RUNS times (bench/spawn-timer.c, medians as in bench/run.sh):
 #   podman run --rm -p 18090:80 ... true   a container that exits at once: ADD of the list, then DEL, 4 VERSION
 #                                          probes per podman process (run, and its container cleanup)
+#                                          floor column: the same run with --network none (no CNI at all)
 #   podman network inspect                 the VERSION probes of the 4 plugins alone
 # Containers get the cgroup parent /$node (cgroupfs would leave /libpod_parent in every hierarchy).
 # podman runs under nsenter --net (not ip netns exec, whose fresh /sys has no cgroup mount for runc). Everything it
@@ -76,6 +77,7 @@ EOF
   # One untimed run each: the bridge, the shared chains and podman's storage exist before the timed ones.
   nsenter --net="/var/run/netns/$node" env "${env[@]}" podman run --rm --cgroup-parent "/$node" --network "cbtpod-bench-$side" -p 18090:80 --rootfs "$rootfs" true
   cmd_run[$side]="${env[*]} $(command -v podman) run --rm --cgroup-parent /$node --network cbtpod-bench-$side -p 18090:80 --rootfs $rootfs true"
+  [ "$side" = ours ] && cmd_run[none]="${env[*]} $(command -v podman) run --rm --cgroup-parent /$node --network none --rootfs $rootfs true"
   cmd_inspect[$side]="${env[*]} $(command -v podman) network inspect cbtpod-bench-$side"
 done
 
@@ -87,7 +89,8 @@ echo "| operation                  | cnibox ms             | Go ms              
 echo "|----------------------------|-----------------------|-----------------------|-------|----------|-------------------|"
 netns=@netns=/var/run/netns/$node
 # shellcheck disable=SC2086 # the command strings are word lists on purpose (no spaces inside a word)
-"$work/spawn-timer" "$runs" /dev/null "" $netns ${cmd_run[ours]} ::: $netns ${cmd_run[go]} | summarize "podman run --rm, -p"
+"$work/spawn-timer" "$runs" /dev/null "" $netns ${cmd_run[ours]} ::: $netns ${cmd_run[go]} ::: $netns ${cmd_run[none]} |
+  summarize "run --rm -p (floor: none)"
 # shellcheck disable=SC2086
 "$work/spawn-timer" "$runs" /dev/null "" $netns ${cmd_inspect[ours]} ::: $netns ${cmd_inspect[go]} | summarize "podman network inspect"
 echo
