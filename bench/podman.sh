@@ -3,8 +3,8 @@
 # run, inside one throwaway node netns (cbt-pod-bench-$$). Each side has its own containers.conf, storage and network
 # (the default list podman writes: bridge + portmap + firewall + tuning; bridges cbtpod5/cbtpod6, 10.199.82.0/24 and
 # 10.199.83.0/24). Rows, alternating the two sides RUNS times (bench/spawn-timer.c, medians as in bench/run.sh):
-#   podman run --rm -p 18090:80 ... true   a container that exits at once: ADD of the list, then DEL, 4 VERSION
-#                                          probes per podman process (run, and its container cleanup)
+#   podman run --rm -p 18090:80 ... true   a container that exits at once: ADD of the list, then DEL, and
+#                                          podman's VERSION probes of the 4 plugins when it loads the network
 #                                          floor column: the same run with --network none (no CNI at all)
 #   podman network inspect                 the VERSION probes of the 4 plugins alone
 # Containers get the cgroup parent /$node (cgroupfs would leave /libpod_parent in every hierarchy).
