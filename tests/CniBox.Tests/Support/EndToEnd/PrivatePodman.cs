@@ -128,9 +128,6 @@ public sealed class PrivatePodman : IDisposable
             (string)attachment["MacAddress"]!, (string)attachment["Gateway"]!);
     }
 
-    /// <summary>The ID of a container this fixture started, by name or ID.</summary>
-    public string Id(string container) => Must("inspect", container, "--format", "{{.Id}}").Trim();
-
     public void Dispose()
     {
         try
