@@ -30,7 +30,7 @@ public static class AppletLogging
             .WriteTo.Sink(new TextWriterSink(stderr, withStackTraces: level <= LogEventLevel.Debug));
         if (file is { Length: > 0 } path)
             config = config.Enrich.WithProperty("Pid", Environment.ProcessId)
-                .WriteTo.File(new CompactJsonFormatter(), path, shared: true);
+                .WriteTo.Sink(new AppendFileSink(path, new CompactJsonFormatter()));
         return config.CreateLogger();
     }
 

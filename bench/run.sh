@@ -3,7 +3,7 @@
 # Every row is measured in the same run for both, alternating execs (bench/spawn-timer.c: posix_spawn +
 # wait4, no shell in the timed path). Prints one markdown table: median, min-max, ratio, `ip` floor, peak RSS.
 # Usage: bench/run.sh [RUNS] [SECTION]
-#   RUNS default 30; SECTION: all (default), loopback, host-local, bridge, ptp, ipmasq, cnitool, tuning, portmap, bandwidth, firewall
+#   RUNS default 30; SECTION: all (default), loopback, host-local, bridge, ptp, ipmasq, cnitool, tuning, portmap, bandwidth, firewall, macvlan
 #   BENCH_BASELINE=DIR: time DIR's plugins in place of /usr/lib/cni (A/B of two cnibox builds)
 #   CNIBOX_BIN=FILE: the cnibox binary to time (default out/cnibox)
 set -euo pipefail
@@ -103,7 +103,7 @@ printf "| %-26s | %6.1f                | %6.1f                | %5.2f |         
 fi
 
 # Everything that touches links, addresses, routes or netfilter runs inside a throwaway host-like node netns.
-if want bridge || want ptp || want ipmasq || want cnitool || want tuning || want portmap || want bandwidth || want firewall; then
+if want bridge || want ptp || want ipmasq || want cnitool || want tuning || want portmap || want bandwidth || want firewall || want macvlan; then
   ip netns add "$node"; ip netns add "$cont"
   ip -n "$node" link set lo up
   export CNI_NETNS=/var/run/netns/$cont CNI_IFNAME=eth0
@@ -117,6 +117,8 @@ if want bridge || want ptp || want ipmasq || want cnitool || want tuning || want
   if want bandwidth; then source bench/bandwidth.sh; fi
   # shellcheck source=bench/firewall.sh
   source bench/firewall.sh
+  # shellcheck source=bench/macvlan.sh
+  source bench/macvlan.sh
 fi
 
 size=$(stat -c %s "$cnibox")

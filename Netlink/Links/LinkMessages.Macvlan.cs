@@ -9,20 +9,23 @@ public static partial class LinkMessages
 {
     public const string MacvlanKind = "macvlan";
 
-    /// <summary>As <c>ip link add NAME link PARENT [mtu M] type macvlan mode MODE</c>.</summary>
-    public static void AddMacvlan(ref NetlinkWriter w, uint seq, MacvlanOptions macvlan)
+    /// <summary>
+    /// As <c>ip link add NAME link PARENT [mtu M] [address A] [netns NS] type macvlan mode MODE [bcqueuelen N]</c>.
+    /// <paramref name="nsFd"/> is an open fd of the netns to create it in (IFLA_NET_NS_FD), or -1 for this one.
+    /// </summary>
+    public static void AddMacvlan(ref NetlinkWriter w, uint seq, MacvlanOptions macvlan, int nsFd = -1)
     {
         CheckName(macvlan.Name);
         uint kernelMode = MacvlanMode(macvlan.Mode);
         w.BeginMessage(RTM_NEWLINK, CreateFlags, seq);
         w.WriteStruct(new IfInfoMsg());
-        if (macvlan.Mtu > 0)
-            w.PutU32(IFLA_MTU, (uint)macvlan.Mtu);
-        w.PutU32(IFLA_LINK, (uint)macvlan.ParentIndex);
-        w.PutStringZ(IFLA_IFNAME, macvlan.Name);
+        PutChildLink(ref w, macvlan.Name, macvlan.Mtu, macvlan.Mac, nsFd, macvlan.ParentIndex);
         NestToken linkInfo = w.BeginNest(IFLA_LINKINFO);
         w.PutString(IFLA_INFO_KIND, MacvlanKind);
         NestToken data = w.BeginNest(IFLA_INFO_DATA);
+        // iproute2 writes the options as it parses them and the mode last.
+        if (macvlan.BroadcastQueueLength is { } bcqueuelen)
+            w.PutU32(IFLA_MACVLAN_BC_QUEUE_LEN, bcqueuelen);
         w.PutU32(IFLA_MACVLAN_MODE, kernelMode);
         w.EndNest(data);
         w.EndNest(linkInfo);

@@ -152,6 +152,8 @@ public static partial class LinkMessages
         {
             BridgeKind => ReadBridgeData(new AttributeReader(data)),
             MacvlanKind => ReadMacvlanData(new AttributeReader(data)),
+            IpvlanKind => ReadIpvlanData(new AttributeReader(data)),
+            VlanKind => ReadVlanData(new AttributeReader(data)),
             VrfKind => ReadVrfData(new AttributeReader(data)),
             _ => null,
         };
@@ -164,6 +166,24 @@ public static partial class LinkMessages
             w.PutU32(IFLA_MTU, (uint)mtu);
         if (mac is not null)
             w.PutBytes(IFLA_ADDRESS, ParseMac(mac));
+        w.PutStringZ(IFLA_IFNAME, name);
+    }
+
+    /// <summary>
+    /// What a link created on a parent (macvlan, ipvlan, vlan) or in another netns (dummy too) carries before
+    /// IFLA_LINKINFO, in iproute2's order: IFLA_MTU, IFLA_ADDRESS, IFLA_NET_NS_FD as given, then IFLA_LINK and
+    /// IFLA_IFNAME. <paramref name="nsFd"/> -1 and <paramref name="parentIndex"/> 0 send none.
+    /// </summary>
+    private static void PutChildLink(ref NetlinkWriter w, string name, int mtu, string? mac, int nsFd, int parentIndex)
+    {
+        if (mtu > 0)
+            w.PutU32(IFLA_MTU, (uint)mtu);
+        if (mac is not null)
+            w.PutBytes(IFLA_ADDRESS, ParseMac(mac));
+        if (nsFd >= 0)
+            w.PutU32(IFLA_NET_NS_FD, (uint)nsFd);
+        if (parentIndex > 0)
+            w.PutU32(IFLA_LINK, (uint)parentIndex);
         w.PutStringZ(IFLA_IFNAME, name);
     }
 

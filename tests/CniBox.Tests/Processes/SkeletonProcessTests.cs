@@ -15,10 +15,10 @@ public class SkeletonProcessTests
         PluginProcess.Run(Loopback, env, stdin);
 
     /// <summary>Every CNI plugin applet (IPAM included); cnitool is a tool with a command line, not a plugin.</summary>
-    private static readonly string[] PluginApplets = ["bridge", "host-local", "loopback", "portmap", "ptp", "static", "tuning"];
+    private static readonly string[] PluginApplets = ["bridge", "dummy", "host-device", "host-local", "ipvlan", "loopback", "macvlan", "portmap", "ptp", "sbr", "static", "tap", "tuning", "vlan"];
 
-    /// <summary>Applets that speak fewer versions than the others (bandwidth: 0.3.0 on, firewall: 0.4.0 on); their VERSION is the contract's.</summary>
-    private static readonly string[] FewerVersions = ["bandwidth", "firewall"];
+    /// <summary>Applets that speak fewer versions than the others (bandwidth: 0.3.0 on, firewall: 0.4.0 on, vrf: 0.3.1 on); their VERSION is the contract's.</summary>
+    private static readonly string[] FewerVersions = ["bandwidth", "firewall", "vrf"];
 
     [Test]
     public void InstallLinksEveryPluginAndCnitool()
@@ -158,6 +158,40 @@ public class SkeletonProcessTests
         finally
         {
             File.Delete(file);
+        }
+    }
+
+    /// <summary>
+    /// Runtimes run plugins concurrently (containerd: loopback and eth0 of a pod in parallel) with one
+    /// CNIBOX_LOG_FILE: every process's line must arrive whole. sh forks 64 at once, four times (Serilog's shared
+    /// file sink, seek to the end and write, lost 1-4 lines of 64 here in most rounds).
+    /// </summary>
+    [Test]
+    public void LogFileKeepsEveryLineOfConcurrentPlugins()
+    {
+        var dir = Directory.CreateTempSubdirectory("cnibox-concurrent-log").FullName;
+        try
+        {
+            const int plugins = 256;
+            var file = Path.Combine(dir, "plugins.log");
+            var stdin = Path.Combine(dir, "loopback.json");
+            File.WriteAllText(stdin, "{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"type\":\"loopback\"}");
+            var env = PluginProcess.Env("DEL");
+            env["CNIBOX_LOG_LEVEL"] = "Debug";
+            env["CNIBOX_LOG_FILE"] = file;
+            var script = "for r in 0 64 128 192; do for i in $(seq $((r + 1)) $((r + 64))); do" +
+                " CNI_CONTAINERID=cbt-concurrent-$i \"$0\" <\"$1\" >/dev/null 2>&1 & done; wait; done";
+            Assert.That(PluginProcess.Run("sh", env, "", ["-c", script, Loopback, stdin]).ExitCode, Is.EqualTo(0));
+
+            var containers = File.ReadAllLines(file)
+                .Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement)
+                .Where(e => e.TryGetProperty("Command", out _))
+                .Select(e => e.GetProperty("ContainerId").GetString());
+            Assert.That(containers, Is.EquivalentTo(Enumerable.Range(1, plugins).Select(i => $"cbt-concurrent-{i}")));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
         }
     }
 }

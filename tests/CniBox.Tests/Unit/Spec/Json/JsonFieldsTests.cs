@@ -12,7 +12,7 @@ public class JsonFieldsTests
 {
     private static JsonFields Obj(string json) => JsonFields.Root(JsonDocument.Parse(json).RootElement, "types.NetConf");
 
-    private static string Error(TestDelegate read) => Assert.Throws<GoJsonException>(read)!.Message;
+    private static string Error(Action read) => Assert.Throws<GoJsonException>(read)!.Message;
 
     // Debian's Go loopback plugin rejects {"name":"ok","Name":"bad/x"} with "invalid characters found in network
     // name": every key is applied in order, so the last key that folds to the field wins.
@@ -92,7 +92,7 @@ public class JsonFieldsTests
     public void WrongTypesThrowGoMessages(string json, string getter, string message)
     {
         var f = Obj(json);
-        TestDelegate read = getter switch
+        Action read = getter switch
         {
             "String" => () => f.String("f"),
             "Bool" => () => f.Bool("f"),

@@ -1,0 +1,55 @@
+# macvlan rows: sourced by bench/run.sh (section "macvlan", inside its node netns $node against $cont), or run
+# alone as root: bench/macvlan.sh [RUNS] (default 30), which makes its own cbt-mv-bench-* namespaces.
+# The master is the veth cbtmvb0 in the node; subnet 10.199.99.0/24. Each timed run starts from the same state:
+# PREPARE deletes the container's eth0 and the IPAM allocations; for DEL it then runs an untimed ADD with the
+# implementation about to be timed (for the floor, $work/floor/macvlan: the floor's ADD). The floor: `ip link add ...
+# type macvlan` straight into the netns, its address and up (three ip processes); for DEL `ip link del`.
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  set -euo pipefail
+  cd "$(dirname "$0")/.."
+  runs=${1:-30}
+  [ "$(id -u)" -eq 0 ] || { echo "bench/macvlan.sh: run as root (it creates network namespaces)" >&2; exit 1; }
+  cnibox=${CNIBOX_BIN:-out/cnibox}
+  [ -x "$cnibox" ] || bash tests/publish.sh
+  work=$(mktemp -d /tmp/cnibox-bench-mv.XXXXXX)
+  node="cbt-mv-bench-node-$$" cont="cbt-mv-bench-c-$$"
+  trap 'ip netns del "$node" 2>/dev/null; ip netns del "$cont" 2>/dev/null; rm -rf "$work"' EXIT
+  gcc -O2 -o "$work/spawn-timer" bench/spawn-timer.c
+  mkdir "$work/bin"
+  CNIBOX_BIN=$cnibox ./symlinks.sh "$work/bin" >/dev/null
+  go=/usr/lib/cni ours=$work/bin ipcmd=$(command -v ip)
+  # shellcheck source=bench/lib.sh
+  source bench/lib.sh
+  want() { true; }
+  ip netns add "$node"; ip netns add "$cont"
+  ip -n "$node" link set lo up
+  export CNI_CONTAINERID=bench CNI_NETNS=/var/run/netns/$cont CNI_IFNAME=eth0
+  echo "cnibox $("$work/bin/cnibox" --version) vs Debian containernetworking-plugins $(dpkg-query -W -f='${Version}' containernetworking-plugins)"
+  echo "$runs runs per cell, alternating; kernel $(uname -r), $(nproc) cores; times in ms: median (min-max); ip floor: median"
+  echo
+  echo "| operation                  | cnibox ms             | Go ms                 | ratio | ip floor | RSS KiB ours / Go |"
+  echo "|----------------------------|-----------------------|-----------------------|-------|----------|-------------------|"
+fi
+
+if want macvlan; then
+  mkdir -p "$work/floor"
+  ip -n "$node" link add cbtmvb0 type veth peer name cbtmvb1
+  ip -n "$node" link set cbtmvb0 up
+  ip -n "$node" link set cbtmvb1 up
+  mvconf=$work/macvlan.json
+  mvl2conf=$work/macvlan-l2.json
+  netconf "$mvconf" cbtbench-mv macvlan 10.199.99.0/24 "$work/ipam-mv" '"master":"cbtmvb0","mode":"bridge"'
+  echo '{"cniVersion":"1.0.0","name":"cbtbench-mv","type":"macvlan","master":"cbtmvb0"}' >"$mvl2conf"
+  mvreset="ip -n $cont link del eth0 2>/dev/null; rm -f $work/ipam-mv/*/10.* $work/ipam-mv/*/last_reserved_ip.*"
+  printf '#!/bin/sh\n%s link add eth0 link cbtmvb0 netns %s type macvlan mode bridge && %s -n %s addr add 10.199.99.2/24 dev eth0 && %s -n %s link set eth0 up\n' \
+    "$ipcmd" "$cont" "$ipcmd" "$cont" "$ipcmd" "$cont" >"$work/floor/macvlan"
+  chmod +x "$work/floor/macvlan"
+  noderow "macvlan ADD" ADD "$mvconf" "$mvreset" macvlan "$ipcmd" link add eth0 link cbtmvb0 netns "$cont" type macvlan mode bridge \
+    +++ "$ipcmd" -n "$cont" addr add 10.199.99.2/24 dev eth0 +++ "$ipcmd" -n "$cont" link set eth0 up
+  noderow "macvlan DEL" DEL "$mvconf" "$mvreset; CNI_COMMAND=ADD \$CNI_PATH/macvlan <$mvconf >/dev/null" macvlan "$ipcmd" -n "$cont" link del eth0
+  noderow "macvlan ADD, L2 only" ADD "$mvl2conf" "$mvreset" macvlan
+  noderow "macvlan DEL, L2 only" DEL "$mvl2conf" "$mvreset; CNI_COMMAND=ADD \$CNI_PATH/macvlan <$mvl2conf >/dev/null" macvlan
+  ip -n "$cont" link del eth0 2>/dev/null || true
+  ip -n "$node" link del cbtmvb0
+fi
