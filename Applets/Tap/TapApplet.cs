@@ -116,7 +116,8 @@ public sealed class TapApplet(IIpamInvoker? ipam = null) : CniPlugin<TapConfig>
         }
         catch (TunException e) when (e.KernelLacksTun)
         {
-            throw new CniException(ErrorCode.Internal, $"failed to create tap: kernel has no tun support (CONFIG_TUN / modprobe tun): {e.Message}");
+            call.Log.Warning("failed to create tap: {Message}", e.Message);
+            throw new CniException(ErrorCode.Internal, "kernel has no tun support (CONFIG_TUN / modprobe tun)");
         }
         catch (TunException e)
         {

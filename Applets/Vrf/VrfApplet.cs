@@ -1,5 +1,6 @@
 using CniBox.Applets.Common;
 using CniBox.Applets.Common.Chained;
+using CniBox.Applets.Common.OneLink;
 using CniBox.Netlink.Links;
 using CniBox.Netlink.Rtnl;
 using CniBox.Netlink.Socket;
@@ -40,6 +41,11 @@ public sealed class VrfApplet : ChainedPlugin<VrfConfig>
                 if (created) Rollback.Run(call.Log, $"delete VRF {cfg.VrfName}", () => rtnl.DeleteLink(vrf!.Index));
                 throw;
             }
+        }
+        catch (NotSupportedByKernelException e)
+        {
+            // Ours, not Go's, so not under Go's "cmdAdd failed: ": the one-link plugins' words for a missing kind.
+            throw new CniException(ErrorCode.Internal, OneLinkCreation.MissingKernelSupport(e));
         }
         catch (CniException e)
         {
@@ -90,11 +96,7 @@ public sealed class VrfApplet : ChainedPlugin<VrfConfig>
         {
             rtnl.AddVrf(cfg.VrfName, table);
         }
-        catch (NotSupportedByKernelException)
-        {
-            throw new CniException(ErrorCode.Internal, $"could not add VRF {cfg.VrfName}: kernel has no vrf support (CONFIG_NET_VRF / modprobe vrf)");
-        }
-        catch (NetlinkException e)
+        catch (NetlinkException e) when (e is not NotSupportedByKernelException)
         {
             throw new CniException(ErrorCode.Internal, $"could not add VRF {cfg.VrfName}: {e.Message}");
         }

@@ -8,7 +8,7 @@ namespace CniBox.Netlink.Rtnl;
 public sealed partial class RtnlHandle
 {
     /// <summary>What a kernel refusing kind "vrf" lacks.</summary>
-    public const string VrfFeature = "vrf (CONFIG_NET_VRF / modprobe vrf)";
+    public const string VrfFeature = "vrf support (CONFIG_NET_VRF / modprobe vrf)";
 
     /// <summary><c>ip link add NAME type vrf table T</c></summary>
     /// <exception cref="NotSupportedByKernelException">
