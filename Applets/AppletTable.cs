@@ -3,6 +3,7 @@ using CniBox.Applets.Bridge;
 using CniBox.Applets.CniTool;
 using CniBox.Applets.Dummy;
 using CniBox.Applets.Firewall;
+using CniBox.Applets.Flannel;
 using CniBox.Applets.Ipvlan;
 using CniBox.Applets.Loopback;
 using CniBox.Applets.Macvlan;
@@ -34,6 +35,7 @@ public static class AppletTable
         new("cnitool", AppletKind.Tool, () => new CniToolApplet()),
         Plugin("dummy", () => new DummyApplet()),
         Meta("firewall", () => new FirewallApplet()),
+        Plugin("flannel", () => new FlannelApplet()),
         Ipam("host-local", () => new HostLocalPlugin()),
         Plugin("ipvlan", () => new IpvlanApplet()),
         Plugin("loopback", () => new LoopbackApplet()),
