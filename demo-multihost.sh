@@ -64,8 +64,8 @@ cnitool() { local n=$1; shift; ip netns exec "${ns[$n]}" env NETCONFPATH="$work/
 
 echo "== cnitool add on node a, then on node b (hostPort $port -> 80)"
 cnitool a add "$net" "/var/run/netns/${pod[a]}" >/dev/null
-CAP_ARGS="{\"portMappings\":[{\"hostPort\":$port,\"containerPort\":80,\"protocol\":\"tcp\"}]}" \
-  cnitool b add "$net" "/var/run/netns/${pod[b]}" >/dev/null
+caps="{\"portMappings\":[{\"hostPort\":$port,\"containerPort\":80,\"protocol\":\"tcp\"}]}"
+CAP_ARGS=$caps cnitool b add "$net" "/var/run/netns/${pod[b]}" >/dev/null
 pa=$(ip -n "${pod[a]}" -4 -o addr show dev eth0 | awk '{print $4}' | cut -d/ -f1)
 pb=$(ip -n "${pod[b]}" -4 -o addr show dev eth0 | awk '{print $4}' | cut -d/ -f1)
 echo "pod on a: $pa, pod on b: $pb"
@@ -82,7 +82,7 @@ kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; 
 
 echo "== cnitool del on both nodes"
 cnitool a del "$net" "/var/run/netns/${pod[a]}"
-cnitool b del "$net" "/var/run/netns/${pod[b]}"
+CAP_ARGS=$caps cnitool b del "$net" "/var/run/netns/${pod[b]}"
 for n in a b; do
   left=$(find "$work/$n/flannel" "$work/$n/ipam" "$work/$n/cache" -type f ! -name lock ! -name 'last_reserved_ip.*' | wc -l)
   check "node $n: no saved delegate, address or cached result left ($left files)" [ "$left" -eq 0 ]
