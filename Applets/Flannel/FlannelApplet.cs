@@ -61,15 +61,11 @@ public sealed class FlannelApplet(DelegateRunner? runner = null) : CniPlugin<Fla
             call.Log.Warning("failed to parse netconf: {Error}", e.Message);
             return;
         }
-        try
-        {
-            _runner.Del(call, type, saved);
-        }
-        finally
-        {
-            // Removed whether or not the delegate's DEL succeeded, as flannel does.
-            try { files.Remove(call.ContainerId); } catch (IOException) { }
-        }
+        _runner.Del(call, type, saved);
+        // flannel removes the file whatever happened; kept after a failed delegate DEL or one without CNI_NETNS
+        // (the container's end was out of reach), the runtime's retry replays it and removes the rest. GC drops
+        // what no retry comes for.
+        if (call.Netns.Length > 0) files.Remove(call.ContainerId);
     }
 
     protected override void Check(PluginCall call, FlannelConfig? config) { }

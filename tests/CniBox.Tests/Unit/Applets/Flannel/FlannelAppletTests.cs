@@ -42,10 +42,11 @@ public class FlannelAppletTests
     [TearDown]
     public void TearDown() => Directory.Delete(_dir, true);
 
-    private InMemorySkel.Outcome Run(string command, string extra = "", string containerId = "c1", string version = "1.1.0")
+    private InMemorySkel.Outcome Run(string command, string extra = "", string containerId = "c1", string version = "1.1.0",
+        string netns = "/var/run/netns/x")
     {
         var applet = new FlannelApplet(new DelegateRunner(t => t == "bridge" ? new Recorder(_calls) : null, _ => true));
-        var env = InMemorySkel.Env(command);
+        var env = InMemorySkel.Env(command, netns);
         env["CNI_PATH"] = BinDir;
         env["CNI_CONTAINERID"] = containerId;
         var conf = $"{{\"cniVersion\":\"{version}\",\"name\":\"cbr0\",\"type\":\"flannel\",\"subnetFile\":\"{SubnetFile}\",\"dataDir\":\"{DataDir}\"{extra}}}";
@@ -77,6 +78,17 @@ public class FlannelAppletTests
         Assert.That(_calls[1], Is.EqualTo((CniCommand.Del, Delegate)));
         Assert.That(File.Exists(Path.Combine(DataDir, "c1")), Is.False);
         Assert.That((Run("DEL").Exit, _calls.Count), Is.EqualTo((0, 2)));
+    }
+
+    [Test]
+    public void DelWithoutNetnsReplaysAndKeepsTheFileForTheRetryWithIt()
+    {
+        Run("ADD");
+        Assert.That(Run("DEL", netns: "").Exit, Is.EqualTo(0));
+        Assert.That(File.Exists(Path.Combine(DataDir, "c1")), Is.True);
+        Assert.That(Run("DEL").Exit, Is.EqualTo(0));
+        Assert.That((_calls.Select(c => c.Command), File.Exists(Path.Combine(DataDir, "c1"))),
+            Is.EqualTo((new[] { CniCommand.Add, CniCommand.Del, CniCommand.Del }, false)));
     }
 
     [Test]
