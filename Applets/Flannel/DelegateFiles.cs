@@ -19,8 +19,8 @@ public sealed class DelegateFiles(string dataDir)
             UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
         };
         using var file = new FileStream(PathOf(containerId), options);
+        // No fsync, as flannel: after a crash the netns is gone too, and a lost or torn file makes DEL succeed.
         file.Write(Encoding.UTF8.GetBytes(json));
-        file.Flush(flushToDisk: true);
     }
 
     /// <summary>The saved bytes, or null when there is no file (DEL then succeeds without a delegate DEL).</summary>
