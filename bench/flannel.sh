@@ -69,6 +69,23 @@ JSON
   echo "|------------------------|-----------------------|-----------------------|---------|-----------------|"
   metarow "flannel(+bridge) ADD" ADD "$flselect; $flreset"
   metarow "flannel(+bridge) DEL" DEL "$fladded"
+  # CPU time (perf stat task-clock) of the same pairs: wall medians on a loaded box swing by more than the cost.
+  if command -v perf >/dev/null; then
+    cpu() { CNI_COMMAND=$1 ip netns exec "$node" perf stat -x, -e task-clock "$ours/$2" <"$flconf" 2>&1 >/dev/null | awk -F, '/task-clock/{print $1}'; }
+    for i in $(seq 1 "$runs"); do
+      for BENCH_I in 0 1; do
+        p=flannel; [ "$BENCH_I" = 1 ] && p=bridge
+        ip netns exec "$node" sh -c "export BENCH_I=$BENCH_I CNI_PATH=$ours; $flselect; $flreset"
+        echo "$p ADD $(CNI_PATH=$ours cpu ADD $p)"
+        echo "$p DEL $(CNI_PATH=$ours cpu DEL $p)"
+      done
+    done | awk '{ v[$1 " " $2, ++n[$1 " " $2]] = $3 }
+      function median(k,   i, j, c, a, t) { c = n[k]; for (i = 1; i <= c; i++) a[i] = v[k, i]
+        for (i = 2; i <= c; i++) { t = a[i]; for (j = i - 1; j > 0 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+        return (c % 2) ? a[(c + 1) / 2] : (a[c / 2] + a[c / 2 + 1]) / 2 }
+      END { for (op = 0; op < 2; op++) { verb = op ? "DEL" : "ADD"; f = median("flannel " verb); b = median("bridge " verb)
+        printf "| %-22s | %6.2f CPU            | %6.2f CPU            | %+6.3f |                 |\n", "flannel+bridge " verb " cpu", f, b, f - b } }'
+  fi
   ip netns exec "$node" sh -c "$flreset"
   ip -n "$node" link del cbtfl0 2>/dev/null || true
 fi

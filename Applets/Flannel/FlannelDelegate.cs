@@ -20,63 +20,113 @@ public static class FlannelDelegate
     /// <summary>Builds the delegate; a bad <c>delegate</c> or <c>ipam.routes</c> is a FormatException with flannel's text.</summary>
     public static DelegateConf Build(FlannelConfig config, SubnetEnv env)
     {
-        var members = new SortedDictionary<string, string>(GoGenericJson.KeyOrder);
+        var members = new GoMap();
+        var type = "bridge";
         if (config.Delegate is { } given)
         {
-            foreach (var (key, value) in GoGenericJson.Members(given)) members[key] = GoGenericJson.Marshal(value);
-            if (GoGenericJson.Members(given).TryGetValue("type", out var t) && t.ValueKind != JsonValueKind.String)
-                throw new FormatException("'delegate' dictionary, if present, must have (string) 'type' field");
-            if (members.ContainsKey("name"))
+            JsonElement? typeValue = null;
+            foreach (var p in given.EnumerateObject())
+            {
+                members.Set(p.Name, GoGenericJson.Marshal(p.Value));
+                if (p.Name == "type") typeValue = p.Value;
+            }
+            if (typeValue is { } t)
+                type = t.ValueKind == JsonValueKind.String
+                    ? t.GetString()!
+                    : throw new FormatException("'delegate' dictionary, if present, must have (string) 'type' field");
+            if (members.Has("name"))
                 throw new FormatException("'delegate' dictionary must not have 'name' field, it'll be set by flannel");
-            if (members.ContainsKey("ipam"))
+            if (members.Has("ipam"))
                 throw new FormatException("'delegate' dictionary must not have 'ipam' field, it'll be set by flannel");
         }
-        if (config.RuntimeConfig is { } runtime) members["runtimeConfig"] = GoGenericJson.Marshal(runtime);
+        if (config.RuntimeConfig is { } runtime) members.Set("runtimeConfig", GoGenericJson.Marshal(runtime));
 
-        members["name"] = Quoted(config.Config.NetworkName);
-        var type = config.Delegate is { } d && GoGenericJson.Members(d).TryGetValue("type", out var typeValue)
-            ? typeValue.GetString()!
-            : "bridge";
+        members.Set("name", Quoted(config.Config.NetworkName));
         members.TryAdd("type", Quoted(type));
         members.TryAdd("ipMasq", env.IpMasq ? "false" : "true");
         members.TryAdd("mtu", env.Mtu.ToString(CultureInfo.InvariantCulture));
         if (type == "bridge") members.TryAdd("isGateway", "true");
-        if (config.CniVersion.Length > 0) members["cniVersion"] = Quoted(config.CniVersion);
-        members["ipam"] = Ipam(config, env);
-        return new DelegateConf(type, Object(members));
+        if (config.CniVersion.Length > 0) members.Set("cniVersion", Quoted(config.CniVersion));
+        members.Set("ipam", Ipam(config, env));
+        return new DelegateConf(type, members.ToJson());
     }
 
     private static string Ipam(FlannelConfig config, SubnetEnv env)
     {
-        var members = new SortedDictionary<string, string>(GoGenericJson.KeyOrder);
+        var members = new GoMap();
         var baseRoutes = (JsonElement?)null;
         if (config.Ipam is { } ipam)
         {
-            foreach (var (key, value) in GoGenericJson.Members(ipam)) members[key] = GoGenericJson.Marshal(value);
-            if (GoGenericJson.Members(ipam).TryGetValue("routes", out var routes)) baseRoutes = routes;
+            foreach (var p in ipam.EnumerateObject())
+            {
+                members.Set(p.Name, GoGenericJson.Marshal(p.Value));
+                if (p.Name == "routes") baseRoutes = p.Value;
+            }
         }
         members.TryAdd("type", Quoted("host-local"));
 
         var ranges = new List<string>();
         if (env.Subnet is { } sn) ranges.Add($"[{{\"subnet\":{Quoted(sn.ToString())}}}]");
         if (env.Ipv6Subnet is { } sn6) ranges.Add($"[{{\"subnet\":{Quoted(sn6.ToString())}}}]");
-        members["ranges"] = ranges.Count == 0 ? "null" : "[" + string.Join(",", ranges) + "]";
+        members.Set("ranges", ranges.Count == 0 ? "null" : "[" + string.Join(",", ranges) + "]");
 
         var routeList = new List<string>();
         if (baseRoutes is { } r) routeList.AddRange(DelegateRoutes.Parse(r));
-        foreach (var nw in env.Networks.Concat(env.Ipv6Networks)) routeList.Add($"{{\"dst\":{Quoted(nw.ToString())}}}");
-        members["routes"] = "[" + string.Join(",", routeList) + "]";
-        return Object(members);
+        foreach (var nw in env.Networks) routeList.Add($"{{\"dst\":{Quoted(nw.ToString())}}}");
+        foreach (var nw in env.Ipv6Networks) routeList.Add($"{{\"dst\":{Quoted(nw.ToString())}}}");
+        members.Set("routes", "[" + string.Join(",", routeList) + "]");
+        return members.ToJson();
     }
 
-    private static string Object(SortedDictionary<string, string> members) =>
-        "{" + string.Join(",", members.Select(m => Quoted(m.Key) + ":" + m.Value)) + "}";
-
-    private static string Quoted(string s)
+    internal static string Quoted(string s)
     {
         var sb = new System.Text.StringBuilder();
         GoJsonWriter.AppendQuoted(sb, s);
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// A Go map[string]interface{} on its way to json.Marshal: a key set again keeps its last value, the text has
+    /// the keys in Go's byte order. Two string lists and an insertion sort: a handful of keys, and no code the
+    /// process would otherwise not page in (the meta layer's cost is mostly that).
+    /// </summary>
+    private sealed class GoMap
+    {
+        private readonly List<string> _keys = [];
+        private readonly List<string> _values = [];
+
+        public bool Has(string key) => _keys.IndexOf(key) >= 0;
+
+        public void Set(string key, string json)
+        {
+            var i = _keys.IndexOf(key);
+            if (i >= 0) _values[i] = json;
+            else { _keys.Add(key); _values.Add(json); }
+        }
+
+        public void TryAdd(string key, string json)
+        {
+            if (!Has(key)) Set(key, json);
+        }
+
+        public string ToJson()
+        {
+            var order = new int[_keys.Count];
+            for (var i = 0; i < order.Length; i++)
+            {
+                var j = i;
+                for (; j > 0 && GoGenericJson.KeyOrder.Compare(_keys[order[j - 1]], _keys[i]) > 0; j--) order[j] = order[j - 1];
+                order[j] = i;
+            }
+            var sb = new System.Text.StringBuilder("{");
+            foreach (var i in order)
+            {
+                if (sb.Length > 1) sb.Append(',');
+                GoJsonWriter.AppendQuoted(sb, _keys[i]);
+                sb.Append(':').Append(_values[i]);
+            }
+            return sb.Append('}').ToString();
+        }
     }
 }
 

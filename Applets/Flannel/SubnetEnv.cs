@@ -21,7 +21,8 @@ public sealed record SubnetEnv(
         if (path.Length == 0) throw new FormatException("open : no such file or directory");
         try
         {
-            text = File.ReadAllText(path);
+            // ReadAllBytes: the reader host-local's store already pages in; a StreamReader would be new code to fault in.
+            text = System.Text.Encoding.UTF8.GetString(File.ReadAllBytes(path));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
