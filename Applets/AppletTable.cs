@@ -3,6 +3,7 @@ using CniBox.Applets.Bridge;
 using CniBox.Applets.CniTool;
 using CniBox.Applets.Dummy;
 using CniBox.Applets.Firewall;
+using CniBox.Applets.Flannel;
 using CniBox.Applets.HostDevice;
 using CniBox.Applets.Ipvlan;
 using CniBox.Applets.Loopback;
@@ -38,6 +39,7 @@ public static class AppletTable
         new("cnitool", AppletKind.Tool, () => new CniToolApplet()),
         Plugin("dummy", () => new DummyApplet()),
         Meta("firewall", () => new FirewallApplet()),
+        Plugin("flannel", () => new FlannelApplet()),
         Plugin("host-device", () => new HostDeviceApplet()),
         Ipam("host-local", () => new HostLocalPlugin()),
         Plugin("ipvlan", () => new IpvlanApplet()),

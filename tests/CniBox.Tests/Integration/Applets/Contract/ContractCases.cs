@@ -41,6 +41,12 @@ public static class ContractCases
             Rollback = new((_, v) => NetHarness.Conf("firewall", v, ""), RefuseFirewallContainersChain, 999,
                 "failed to set up the firewall's nftables rules: "),
         },
+        new("flannel", (net, v) => Flannel(net, v), ["10.199.64.2/24"])
+        {
+            Leaves = Patterns([.. Forwarding, .. FlannelBridgeLeftovers]),
+            // The delegate bridge rolls itself back; flannel keeps the saved delegate for the DEL a runtime sends next.
+            Rollback = new((net, v) => Flannel(net, v, ",\"ipMasq\":true"), RefuseMasquerade, 999, "failed to set up IP masquerade: "),
+        },
         new("ipvlan", (net, v) => OneLink("ipvlan", net, v, "10.199.127"), ["10.199.127.2/24"])
         {
             Leaves = Patterns(OneLinkMasterLines),
@@ -176,6 +182,29 @@ public static class ContractCases
 
     private static string Tap(NetHarness net, string version, string routes = "") =>
         NetHarness.Conf("tap", version, net.HostLocal("10.199.218.0/24", routes), ",\"mtu\":1400,\"multiQueue\":true,\"owner\":0,\"group\":0");
+    /// <summary>flannel's subnet.env and dataDir: not under the harness' dataDir, whose files the IPAM items count.</summary>
+    public static readonly string FlannelDir = Path.Combine(Path.GetTempPath(), "cbt-fl-contract");
+
+    /// <summary>flannel over its default delegate, bridge (here cbtfl0), with this node's subnet from subnet.env.</summary>
+    private static string Flannel(NetHarness net, string version, string delegateExtra = "")
+    {
+        Directory.CreateDirectory(FlannelDir);
+        File.WriteAllText(Path.Combine(FlannelDir, "subnet.env"),
+            "FLANNEL_NETWORK=10.199.64.0/18\nFLANNEL_SUBNET=10.199.64.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n");
+        return NetHarness.Conf("flannel", version, $"{{\"dataDir\":\"{net.DataDir}\"}}",
+            $",\"subnetFile\":\"{FlannelDir}/subnet.env\",\"dataDir\":\"{FlannelDir}/data\",\"delegate\":{{\"bridge\":\"cbtfl0\"{delegateExtra}}}");
+    }
+
+    /// <summary>The delegate bridge's DEL leaves what Go's bridge DEL leaves (see <see cref="BridgeLeftovers"/>).</summary>
+    private static string[] FlannelBridgeLeftovers =>
+    [
+        "^node: link cbtfl0 .*kind=bridge",
+        @"^node: addr cbtfl0 inet 10\.199\.64\.1/24 ",
+        "^node: addr cbtfl0 inet6 link-local/",
+        "^node: route -[46] .*dev=cbtfl0( |$)",
+        @"^node: sysctl /\S+/cbtfl0/",
+        "^node: qdisc .*dev=\"cbtfl0\"",
+    ];
 
     /// <summary>bridge (isGateway) and ptp turn on forwarding in the node and leave it on, as Go does.</summary>
     private static string[] Forwarding =>
