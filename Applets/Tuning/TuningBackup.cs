@@ -71,7 +71,7 @@ public sealed record TuningBackup
     {
         try
         {
-            var r = JsonFields.Root(JsonDocument.Parse(json).RootElement, "main.configToRestore");
+            var r = JsonFields.Root(GoJsonInput.Parse(json).RootElement, "main.configToRestore");
             var sysctls = new List<KeyValuePair<string, string>>();
             foreach (var (file, value) in TuningSysctls.ReadMap(r, PreviousSysctlsKey) ?? [])
             {

@@ -167,7 +167,7 @@ public sealed class ResultCache(string cacheDir)
     {
         try
         {
-            using var doc = JsonDocument.Parse(data);
+            using var doc = GoJsonInput.Parse(data);
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object) return null;
             string Str(string key) => Field(root, key) is { } v
