@@ -100,7 +100,7 @@ public sealed record TuningBackup
         var dir = Path.GetDirectoryName(path)!;
         try
         {
-            Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            StateDirectories.Create(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
