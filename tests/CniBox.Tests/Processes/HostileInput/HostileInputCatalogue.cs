@@ -39,6 +39,9 @@ public static class HostileInputCatalogue
         ["vlan"] = $$"""{"type":"vlan","master":"cbthzm","vlanId":5,"ipam":{{HostLocal}}}""",
     };
 
+    /// <summary>The applets that decode CNI_ARGS as Go's types.LoadArgs does.</summary>
+    private static readonly HashSet<string> ReadsCniArgs = ["bridge", "host-local", "macvlan", "static", "tuning"];
+
     public static IEnumerable<string> Applets => Base.Keys.Order(StringComparer.Ordinal);
 
     public static IEnumerable<HostileCase> All => Applets.SelectMany(a => Generic(a).Concat(Specific(a)));
@@ -56,6 +59,9 @@ public static class HostileInputCatalogue
             [.. withoutBrace, .. ",\"x\":"u8, .. Repeat((byte)'[', 10_000), .. Repeat((byte)']', 10_000), (byte)'}'], 6);
         yield return Case(applet, "1 MiB config cut short", [.. withoutBrace, .. ",\"x\":\""u8, .. Repeat((byte)'a', 1 << 20)], 6);
         yield return Case(applet, "a JSON array", [(byte)'[', .. good, (byte)']'], 6);
+        if (!ReadsCniArgs.Contains(applet)) yield break;
+        yield return Case(applet, "CNI_ARGS pair without a value", good, 999, ("CNI_ARGS", "IP"));
+        yield return Case(applet, "CNI_ARGS IgnoreUnknown not a boolean", good, 999, ("CNI_ARGS", "IgnoreUnknown=maybe;IP=10.199.154.9"));
     }
 
     private static IEnumerable<HostileCase> Specific(string applet)
