@@ -5,10 +5,13 @@
 #     findings (an exception the product does not mean to raise, or a hang over 10 s) go to fuzz/findings/HARNESS/.
 #   FUZZ_ENGINE=afl: afl-fuzz (Debian's afl++) over a SharpFuzz-instrumented copy of cnibox.dll, coverage-guided,
 #     stops after EXECS executions; its queue, crashes and hangs are in fuzz/out/afl/HARNESS/default/.
+#     Not in tests/deps.sh on purpose: Debian's afl++ pulls in `clang`, and with clang on PATH the NativeAOT link
+#     switches to clang and llvm-objcopy 14, which fails on our static ELF (tests/publish.sh breaks). Install it on a
+#     fuzzing machine only. CI runs the in-process smoke instead (tests/CniBox.Tests/Fuzz/HarnessSmokeTests).
 # `dotnet fuzz/out/bin/cnibox-fuzz.dll list` names the harnesses. Every finding becomes a unit test and a fix.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ $# -ge 1 ] || { sed -n '2,8s/^# //p' "$0" >&2; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,11s/^# //p' "$0" >&2; exit 2; }
 execs=${2:-1000000}
 engine=${FUZZ_ENGINE:-mutate}
 bin=fuzz/out/bin
