@@ -16,7 +16,9 @@ using CniBox.Spec.Config;
 using CniBox.Spec.Results;
 using CniBox.Spec.Runtime;
 using CniBox.Spec.Skeleton;
+using System.Net.Sockets;
 using System.Text;
+using CniBox.Netlink.Netfilter.Xtables;
 
 namespace CniBox.Fuzz;
 
@@ -59,9 +61,36 @@ public static class Harnesses
         Cni("config-vlan", (stdin, _) => VlanConfig.Parse(stdin)),
         Cni("tuning-backup", (stdin, _) => TuningBackup.Parse(stdin)),
         Cni("resolv-conf", (stdin, _) => ResolvConf.Parse(Encoding.UTF8.GetString(stdin))),
+        Cni("gc-attachments", (stdin, _) => GcAttachments.ReadValid(stdin)),
+        Cni("nft-conditions", (stdin, _) =>
+        {
+            var tokens = Words(stdin);
+            Ignoring(() => NftConditions.Parse(tokens, AddressFamily.InterNetwork, "conditionsV4"));
+            NftConditions.Parse(tokens, AddressFamily.InterNetworkV6, "conditionsV6");
+        }),
+        new Harness("iptables-args", Binary: false, input =>
+        {
+            var args = Words(input.ToArray());
+            foreach (bool ipv6 in new[] { false, true })
+            {
+                try
+                {
+                    var rule = XtRuleParser.Parse(args, ipv6);
+                    _ = XtRuleEncoder.Program(rule).Count;
+                    _ = rule.ToString();
+                }
+                catch (XtRuleException)
+                {
+                }
+            }
+        }),
         new Harness("netlink-dump", Binary: true, KernelReplies.Rtnetlink),
         new Harness("nft-dump", Binary: true, KernelReplies.Nftables),
     ];
+
+    /// <summary>Whitespace-separated words, as a config's condition list or an iptables command line.</summary>
+    private static string[] Words(byte[] text) =>
+        Encoding.UTF8.GetString(text).Split((char[])[' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries);
 
     public static Harness? Find(string name) => All.FirstOrDefault(h => h.Name == name);
 
