@@ -5,9 +5,9 @@
 #     findings (an exception the product does not mean to raise, or a hang over 10 s) go to fuzz/findings/HARNESS/.
 #   FUZZ_ENGINE=afl: afl-fuzz (Debian's afl++) over a SharpFuzz-instrumented copy of cnibox.dll, coverage-guided,
 #     stops after EXECS executions; its queue, crashes and hangs are in fuzz/out/afl/HARNESS/default/.
-#     Not in tests/deps.sh on purpose: Debian's afl++ pulls in `clang`, and with clang on PATH the NativeAOT link
-#     switches to clang and llvm-objcopy 14, which fails on our static ELF (tests/publish.sh breaks). Install it on a
-#     fuzzing machine only. CI runs the in-process smoke instead (tests/CniBox.Tests/Fuzz/HarnessSmokeTests).
+#     Not in tests/deps.sh: CI runs the in-process smoke (tests/CniBox.Tests/Fuzz/HarnessSmokeTests). Debian's afl++
+#     pulls in `clang`; without the explicit gcc linker (main's cbf367a) ILC then picks clang and llvm-objcopy 14,
+#     which fails on the static ELF, so install it only where the publish pins gcc.
 # `dotnet fuzz/out/bin/cnibox-fuzz.dll list` names the harnesses. Every finding becomes a unit test and a fix.
 set -euo pipefail
 cd "$(dirname "$0")/.."
