@@ -4,8 +4,10 @@
 # 64 KiB fault-around windows (peak RSS and page faults of every call). Run as root after code changes that move
 # the plugin path; a method missing from the file only loses its place, nothing breaks.
 # Usage: bench/startup-order.sh   (needs valgrind; about 1 min)
-# Calls profiled (callgrind): VERSION, loopback ADD/CHECK/DEL, host-local ADD/DEL, bridge+host-local ADD/CHECK/DEL,
-# ptp+host-local ADD/DEL, in netns cbt-ps-node-$$ / cbt-ps-c-$$ (10.199.245.0/24, bridge cbtps0 inside the node).
+# Calls profiled (callgrind), in this order: VERSION, loopback ADD/CHECK/DEL, host-local ADD/DEL, bridge+host-local
+# ADD/CHECK/DEL, ptp+host-local ADD/DEL, tuning ADD/DEL (sysctls, MAC, MTU, flags), bridge ipMasq ADD/DEL, cnitool
+# add/del of podman's default list (bridge, portmap, firewall, tuning). Netns cbt-ps-node-$$ and cbt-ps-c-$$,
+# 10.199.245-246.0/24, bridges cbtps0-1, all inside the node netns.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" -eq 0 ] || { echo "bench/startup-order.sh: run as root (it creates network namespaces)" >&2; exit 1; }
@@ -46,5 +48,33 @@ call CHECK bridge "$work/br-check.json"
 call DEL bridge "$work/br.json"
 call ADD ptp "$work/ptp.json"
 call DEL ptp "$work/ptp.json"
-python3 bench/startup-order.py "$work/nm" "$work"/cg.* >startup.order
+cat >"$work/tuning.json" <<JSON
+{"cniVersion":"1.0.0","name":"cbt-ps-tu","type":"tuning","dataDir":"$work/tuning",
+ "sysctl":{"net.ipv4.conf.IFNAME.arp_notify":"1","net.core.somaxconn":"1024"},
+ "mac":"02:00:00:19:99:02","mtu":1400,"promisc":true,"allmulti":true,
+ "prevResult":{"cniVersion":"1.0.0","interfaces":[{"name":"eth0","sandbox":"/var/run/netns/$cont"}],
+  "ips":[{"address":"10.199.245.2/24","interface":0}]}}
+JSON
+ip -n "$cont" link add eth0 type veth peer name cbtpstu0
+call ADD tuning "$work/tuning.json"
+call DEL tuning "$work/tuning.json"
+ip -n "$cont" link del eth0
+sed 's/"isGateway":true/"isGateway":true,"ipMasq":true/' "$work/br.json" >"$work/masq.json"
+call ADD bridge "$work/masq.json"
+call DEL bridge "$work/masq.json"
+mkdir "$work/net.d" "$work/cache"
+cat >"$work/net.d/20-podman.conflist" <<JSON
+{"cniVersion":"1.0.0","name":"cbt-ps-pod","plugins":[
+ {"type":"bridge","bridge":"cbtps1","isGateway":true,"ipMasq":true,"hairpinMode":true,
+  "ipam":{"type":"host-local","dataDir":"$work/ipam","ranges":[[{"subnet":"10.199.246.0/24"}]]}},
+ {"type":"portmap","capabilities":{"portMappings":true}},{"type":"firewall","backend":""},{"type":"tuning"}]}
+JSON
+for verb in add del; do # cnitool runs each plugin as a child: follow them
+  n=$((n + 1))
+  CAP_ARGS='{"portMappings":[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]}' NETCONFPATH=$work/net.d \
+    CNI_CACHE_DIR=$work/cache CNI_PATH=$work/bin ip netns exec "$node" valgrind -q --tool=callgrind --dump-instr=yes \
+    --trace-children=yes --callgrind-out-file="$work/cg.$n.%p" "$work/bin/cnitool" $verb cbt-ps-pod "/var/run/netns/$cont" \
+    >"$work/out.$n" 2>"$work/err.$n"
+done
+python3 bench/startup-order.py "$work/nm" $(ls -v "$work"/cg.*) >startup.order  # in call order: VERSION first
 echo "startup.order: $(wc -l <startup.order) methods from $n calls" >&2
