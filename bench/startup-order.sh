@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Regenerates startup.order, the ILC order file (CniBox.csproj: IlcOrderFile): the managed methods that typical
+# plugin calls run, laid out together so that a call maps a few dense pages of the binary instead of ~40 scattered
+# 64 KiB fault-around windows (peak RSS and page faults of every call). Run as root after code changes that move
+# the plugin path; a method missing from the file only loses its place, nothing breaks.
+# Usage: bench/startup-order.sh   (needs valgrind; about 1 min)
+# Calls profiled (callgrind), in this order: VERSION, loopback ADD/CHECK/DEL, host-local ADD/DEL, bridge+host-local
+# ADD/CHECK/DEL, ptp+host-local ADD/DEL, tuning ADD/DEL (sysctls, MAC, MTU, flags), bridge ipMasq ADD/DEL, cnitool
+# add/del of podman's default list (bridge, portmap, firewall, tuning). Netns cbt-ps-node-$$ and cbt-ps-c-$$,
+# 10.199.245-246.0/24, bridges cbtps0-1, all inside the node netns.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ "$(id -u)" -eq 0 ] || { echo "bench/startup-order.sh: run as root (it creates network namespaces)" >&2; exit 1; }
+command -v valgrind >/dev/null || apt-get install -y valgrind >/dev/null
+work=$(mktemp -d /tmp/cnibox-order.XXXXXX)
+node="cbt-ps-node-$$" cont="cbt-ps-c-$$"
+cleanup() { ip netns del "$cont" 2>/dev/null || true; ip netns del "$node" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+# out/cnibox is stripped; the publish keeps its symbols next to the native link output.
+bash tests/publish.sh
+nm -n --defined-only bin/Release/net10.0/linux-x64/native/cnibox.dbg >"$work/nm"
+cp out/cnibox "$work/cnibox"
+mkdir "$work/bin"
+CNIBOX_BIN=$work/cnibox ./symlinks.sh "$work/bin" >/dev/null
+ip netns add "$node"; ip netns add "$cont"
+ip -n "$node" link set lo up
+n=0
+call() { # call COMMAND PLUGIN CONFIG [IFNAME]
+  n=$((n + 1))
+  CNI_COMMAND=$1 CNI_CONTAINERID=order CNI_NETNS=/var/run/netns/$cont CNI_IFNAME=${4:-eth0} CNI_PATH=$work/bin \
+    ip netns exec "$node" valgrind -q --tool=callgrind --dump-instr=yes --callgrind-out-file="$work/cg.$n" "$work/bin/$2" <"$3" >"$work/out.$n" 2>"$work/err.$n"
+}
+echo '{"cniVersion":"1.0.0","name":"cbt-ps","type":"loopback"}' >"$work/lo.json"
+ipam="\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"$work/ipam\",\"ranges\":[[{\"subnet\":\"10.199.245.0/24\"}]]}"
+echo "{\"cniVersion\":\"1.0.0\",\"name\":\"cbt-ps\",\"type\":\"bridge\",\"bridge\":\"cbtps0\",\"isGateway\":true,$ipam}" >"$work/br.json"
+echo "{\"cniVersion\":\"1.0.0\",\"name\":\"cbt-ps\",\"type\":\"ptp\",$ipam}" >"$work/ptp.json"
+cp "$work/br.json" "$work/hl.json"
+call VERSION loopback "$work/lo.json" lo
+call ADD loopback "$work/lo.json" lo
+call CHECK loopback "$work/lo.json" lo
+call DEL loopback "$work/lo.json" lo
+call ADD host-local "$work/hl.json"
+call DEL host-local "$work/hl.json"
+call ADD bridge "$work/br.json"
+jq --slurpfile r "$work/out.$n" '. + {prevResult: $r[0]}' "$work/br.json" >"$work/br-check.json"
+call CHECK bridge "$work/br-check.json"
+call DEL bridge "$work/br.json"
+call ADD ptp "$work/ptp.json"
+call DEL ptp "$work/ptp.json"
+cat >"$work/tuning.json" <<JSON
+{"cniVersion":"1.0.0","name":"cbt-ps-tu","type":"tuning","dataDir":"$work/tuning",
+ "sysctl":{"net.ipv4.conf.IFNAME.arp_notify":"1","net.core.somaxconn":"1024"},
+ "mac":"02:00:00:19:99:02","mtu":1400,"promisc":true,"allmulti":true,
+ "prevResult":{"cniVersion":"1.0.0","interfaces":[{"name":"eth0","sandbox":"/var/run/netns/$cont"}],
+  "ips":[{"address":"10.199.245.2/24","interface":0}]}}
+JSON
+ip -n "$cont" link add eth0 type veth peer name cbtpstu0
+call ADD tuning "$work/tuning.json"
+call DEL tuning "$work/tuning.json"
+ip -n "$cont" link del eth0
+sed 's/"isGateway":true/"isGateway":true,"ipMasq":true/' "$work/br.json" >"$work/masq.json"
+call ADD bridge "$work/masq.json"
+call DEL bridge "$work/masq.json"
+mkdir "$work/net.d" "$work/cache"
+cat >"$work/net.d/20-podman.conflist" <<JSON
+{"cniVersion":"1.0.0","name":"cbt-ps-pod","plugins":[
+ {"type":"bridge","bridge":"cbtps1","isGateway":true,"ipMasq":true,"hairpinMode":true,
+  "ipam":{"type":"host-local","dataDir":"$work/ipam","ranges":[[{"subnet":"10.199.246.0/24"}]]}},
+ {"type":"portmap","capabilities":{"portMappings":true}},{"type":"firewall","backend":""},{"type":"tuning"}]}
+JSON
+for verb in add del; do # cnitool runs each plugin as a child: follow them
+  n=$((n + 1))
+  CAP_ARGS='{"portMappings":[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]}' NETCONFPATH=$work/net.d \
+    CNI_CACHE_DIR=$work/cache CNI_PATH=$work/bin ip netns exec "$node" valgrind -q --tool=callgrind --dump-instr=yes \
+    --trace-children=yes --callgrind-out-file="$work/cg.$n.%p" "$work/bin/cnitool" $verb cbt-ps-pod "/var/run/netns/$cont" \
+    >"$work/out.$n" 2>"$work/err.$n"
+done
+python3 bench/startup-order.py "$work/nm" $(ls -v "$work"/cg.*) >startup.order  # in call order: VERSION first
+echo "startup.order: $(wc -l <startup.order) methods from $n calls" >&2
