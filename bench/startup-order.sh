@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates startup.order, the ILC order file (CniBox.csproj: IlcOrderFile): the managed methods that typical
+# Regenerates bench/startup.order, the ILC order file (CniBox.csproj: IlcOrderFile): the managed methods that typical
 # plugin calls run, laid out together so that a call maps a few dense pages of the binary instead of ~40 scattered
 # 64 KiB fault-around windows (peak RSS and page faults of every call). Run as root after code changes that move
 # the plugin path; a method missing from the file only loses its place, nothing breaks.
@@ -76,5 +76,5 @@ for verb in add del; do # cnitool runs each plugin as a child: follow them
     --trace-children=yes --callgrind-out-file="$work/cg.$n.%p" "$work/bin/cnitool" $verb cbt-ps-pod "/var/run/netns/$cont" \
     >"$work/out.$n" 2>"$work/err.$n"
 done
-python3 bench/startup-order.py "$work/nm" $(ls -v "$work"/cg.*) >startup.order  # in call order: VERSION first
-echo "startup.order: $(wc -l <startup.order) methods from $n calls" >&2
+python3 bench/startup-order.py "$work/nm" $(ls -v "$work"/cg.*) >bench/startup.order  # in call order: VERSION first
+echo "startup.order: $(wc -l <bench/startup.order) methods from $n calls" >&2
