@@ -32,7 +32,7 @@ public sealed class NftPortmap(ILogger log, NftHandle handle) : IPortmapBackend
                 {
                     if (conditions is null) continue;
                     WarnAboutTakenPorts(nft, plan, !container.Address.IsV4);
-                    nft.Commit(Build(plan, container, conditions));
+                    nft.Commit(Build(plan, container, conditions, nft));
                 }
             });
         }
