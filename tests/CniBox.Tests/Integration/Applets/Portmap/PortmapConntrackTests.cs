@@ -60,6 +60,26 @@ public sealed class PortmapConntrackTests
         Assert.That(PortTraffic.AskUdpFrom(_n.Outside, 40002, NodeV4, HostPort), Is.Null, "the container no longer answers");
     }
 
+    /// <summary>A node tracking no connection is not dumped (the dump walks the global hash); one entry is enough to dump.</summary>
+    [Test]
+    public void OnlyANodeThatTracksConnectionsIsDumped()
+    {
+        var add = Debug("ADD", _n.PortmapConf("c1", Mapping));
+        Assert.That(add.Stderr, Does.Contain("tracks no connection").And.Not.Contain("deleted"), add.Stderr);
+        Assert.That(PortTraffic.AskUdpFrom(_n.Outside, 40004, NodeV4, HostPort), Is.EqualTo("c1"));
+        var del = Debug("DEL", _n.PortmapConf("c1", Mapping));
+        Assert.That(del.Stderr, Does.Contain("deleted 1 UDP conntrack entries").And.Not.Contain("tracks no connection"), del.Stderr);
+    }
+
+    private ProcessResult Debug(string verb, string conf)
+    {
+        var env = PluginProcess.Env(verb, "c1", _c1.Path, "eth0", Binaries.AppletDir);
+        env["CNIBOX_LOG_LEVEL"] = "Debug";
+        var result = PluginProcess.Run("ip", env, conf, ["netns", "exec", _n.Node.Name, Binaries.Applet("portmap")]);
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Stdout + result.Stderr);
+        return result;
+    }
+
     [Test]
     public void GoDelLeavesTheDnatEntriesBehind()
     {
