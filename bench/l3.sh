@@ -110,4 +110,46 @@ JSON
   undo="$ours/cnitool del cbtbench-pod /var/run/netns/$cont >/dev/null 2>&1; $reset"
   pod "podman chain add (b+pm+fw+tu)" add "$undo"
   pod "podman chain del (b+pm+fw+tu)" del "$undo; $ours/cnitool add cbtbench-pod /var/run/netns/$cont >/dev/null"
+  # containerd's CRI (kubelet) chain: bridge (ipMasq, hairpin) + portmap + firewall + tuning + bandwidth, a pod with one
+  # hostPort and both bandwidth annotations, as CAP_ARGS carries them.
+  cri_list cbtbench-cri cbtbench4 10.199.245.0/24
+  crichain() { # LABEL VERB PREPARE
+    CAP_ARGS=$(cri_caps 8080) NETCONFPATH=$work/net.d CNI_CACHE_DIR=$work/cache ip netns exec "$node" "$work/spawn-timer" "$runs" /dev/null "$3" \
+      CNI_PATH="$ours" "$ours/cnitool" "$2" cbtbench-cri "/var/run/netns/$cont" ::: \
+      CNI_PATH="$go" "$ours/cnitool" "$2" cbtbench-cri "/var/run/netns/$cont" | summarize "$1"
+  }
+  undo="CAP_ARGS='$(cri_caps 8080)' $ours/cnitool del cbtbench-cri /var/run/netns/$cont >/dev/null 2>&1; $reset"
+  crichain "CRI chain add (b+pm+fw+tu+bw)" add "$undo"
+  crichain "CRI chain del (b+pm+fw+tu+bw)" del "$undo; CAP_ARGS='$(cri_caps 8080)' $ours/cnitool add cbtbench-cri /var/run/netns/$cont >/dev/null"
+fi
+
+# 100 CRI-chain ADDs at once on one bridge (cbtbench5, 10.199.246.0/24), one container netns and host port each
+# (cbt-bench-cc-PID-000..099, 20000-20099): wall time of the burst, median of 3 per implementation, alternating;
+# every call must succeed, with 100 distinct addresses. An untimed parallel del of all 100 follows each burst.
+if [ "$section" = cri-burst ]; then
+  mkdir -p "$work/net.d" "$work/l3ipam" "$work/cache" "$work/cri-burst"
+  cri_list cbtbench-crib cbtbench5 10.199.246.0/24
+  for ((i = 0; i < 100; i++)); do ip netns add "$(printf 'cbt-bench-cc-%s-%03d' $$ "$i")"; done
+  criburst() { # criburst PLUGINDIR VERB -> prints "wall_us failed"
+    CAP_ARGS=$(cri_caps '20{i}') NETCONFPATH=$work/net.d CNI_CACHE_DIR=$work/cache CNI_PATH=$1 ip netns exec "$node" \
+      "$work/spawn-many" 100 /dev/null "$work/cri-burst" "$ours/cnitool" "$2" cbtbench-crib "/var/run/netns/cbt-bench-cc-$$-{i}"
+  }
+  # One untimed add and del makes the bridge and its gateway address, as on a node that has run pods.
+  read -r _ failed < <(criburst "$ours" add); read -r _ failed < <(criburst "$ours" del)
+  declare -a co cg
+  for b in 1 2 3; do
+    for impl in ours go; do
+      dir=$ours; [ "$impl" = go ] && dir=$go
+      read -r us failed < <(criburst "$dir" add)
+      ips=$(cat "$work/cri-burst"/* | grep -o '"address": *"10[^"]*"' | sort -u | wc -l)
+      [ "$failed" -eq 0 ] && [ "$ips" -eq 100 ] || echo "CRI burst $impl: $failed failed, $ips distinct addresses" >&2
+      read -r _ dfailed < <(criburst "$dir" del)
+      [ "$dfailed" -eq 0 ] || echo "CRI burst $impl: $dfailed dels failed" >&2
+      if [ "$impl" = ours ]; then co+=("$us"); else cg+=("$us"); fi
+    done
+  done
+  med3() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
+  o=$(med3 "${co[@]}"); g=$(med3 "${cg[@]}")
+  printf "| %-26s | %6.1f                | %6.1f                | %5.2f |          | 100 pods, 100 distinct IPs each burst |\n" \
+    "100 concurrent CRI-chain ADDs, wall" "$(awk -v v="$o" 'BEGIN{print v/1000}')" "$(awk -v v="$g" 'BEGIN{print v/1000}')" "$(awk -v o="$o" -v g="$g" 'BEGIN{print o/g}')"
 fi

@@ -51,3 +51,20 @@ noderow() {
 netconf() {
   echo "{\"cniVersion\":\"1.0.0\",\"name\":\"$2\",\"type\":\"$3\"${6:+,$6},\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"$5\",\"ranges\":[[{\"subnet\":\"$4\"}]]}}" >"$1"
 }
+
+# cri_list NAME BRIDGE SUBNET: containerd's CRI conflist in $work/net.d: bridge (ipMasq, hairpin) + portmap + firewall
+# + tuning + bandwidth, host-local in $work/l3ipam.
+cri_list() {
+  cat >"$work/net.d/30-$1.conflist" <<JSON
+{"cniVersion":"1.0.0","name":"$1","plugins":[
+ {"type":"bridge","bridge":"$2","isGateway":true,"ipMasq":true,"hairpinMode":true,
+  "ipam":{"type":"host-local","dataDir":"$work/l3ipam","ranges":[[{"subnet":"$3"}]]}},
+ {"type":"portmap","capabilities":{"portMappings":true}},{"type":"firewall"},{"type":"tuning"},
+ {"type":"bandwidth","capabilities":{"bandwidth":true}}]}
+JSON
+}
+
+# cri_caps HOSTPORT: CAP_ARGS of a pod with one TCP hostPort and kubelet's bandwidth annotations (10/20 Mbit/s).
+cri_caps() {
+  printf '{"portMappings":[{"hostPort":%s,"containerPort":80,"protocol":"tcp"}],"bandwidth":{"ingressRate":10000000,"ingressBurst":96000,"egressRate":20000000,"egressBurst":96000}}' "$1"
+}

@@ -3,7 +3,8 @@
 # Every row is measured in the same run for both, alternating execs (bench/spawn-timer.c: posix_spawn +
 # wait4, no shell in the timed path). Prints one markdown table: median, min-max, ratio, `ip` floor, peak RSS.
 # Usage: bench/run.sh [RUNS] [SECTION]
-#   RUNS default 30; SECTION: all (default), loopback, host-local, bridge, ptp, ipmasq, cnitool, tuning, portmap, bandwidth, firewall, macvlan, hostdev
+#   RUNS default 30; SECTION: all (default), loopback, host-local, bridge, ptp, ipmasq, cnitool, tuning, portmap, bandwidth, firewall, macvlan, hostdev,
+#   cri-burst (100 concurrent CRI-chain ADDs; not in all)
 #   BENCH_BASELINE=DIR: time DIR's plugins in place of /usr/lib/cni (A/B of two cnibox builds)
 #   CNIBOX_BIN=FILE: the cnibox binary to time (default out/cnibox)
 set -euo pipefail
@@ -17,7 +18,8 @@ cnibox=${CNIBOX_BIN:-out/cnibox}
 work=$(mktemp -d /tmp/cnibox-bench.XXXXXX)
 ns="cbt-bench-$$" node="cbt-bench-node-$$" cont="cbt-bench-c-$$"
 cleanup() {
-  for n in "$ns" "$node" "$cont" "cbt-bench-pmo-$$" "cbt-bench-pmg-$$" "cbt-fb-o-$$" "cbt-fb-g-$$" "cbt-fb-n-$$"; do ip netns del "$n" 2>/dev/null || true; done
+  for n in "$ns" "$node" "$cont" "cbt-bench-pmo-$$" "cbt-bench-pmg-$$" "cbt-fb-o-$$" "cbt-fb-g-$$" "cbt-fb-n-$$" \
+    $(ip netns list | grep -o "^cbt-bench-cc-$$-[0-9]*"); do ip netns del "$n" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -103,7 +105,7 @@ printf "| %-26s | %6.1f                | %6.1f                | %5.2f |         
 fi
 
 # Everything that touches links, addresses, routes or netfilter runs inside a throwaway host-like node netns.
-if want bridge || want ptp || want ipmasq || want cnitool || want tuning || want portmap || want bandwidth || want firewall || want macvlan || want hostdev; then
+if want bridge || want ptp || want ipmasq || want cnitool || [ "$section" = cri-burst ] || want tuning || want portmap || want bandwidth || want firewall || want macvlan || want hostdev; then
   ip netns add "$node"; ip netns add "$cont"
   ip -n "$node" link set lo up
   export CNI_NETNS=/var/run/netns/$cont CNI_IFNAME=eth0

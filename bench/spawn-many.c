@@ -3,7 +3,8 @@
  * Call i gets CNI_CONTAINERID=<prefix>-<i> (prefix from $BENCH_CID_PREFIX, default "burst"), stdin from
  * STDIN_FILE and stdout to OUT_DIR/<i>. By default all N start at once (a burst of concurrent calls); with
  * BENCH_SEQUENTIAL=1 each waits for the previous one and also gets CNI_IFNAME=eth<i>, as N containers set up one
- * after another in one netns. Prints "<wall microseconds> <failed count>". */
+ * after another in one netns. "{i}" in an argument or in an environment value becomes the call's index, three
+ * digits (000, 001, ...): a netns path or a host port per call. Prints "<wall microseconds> <failed count>". */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <spawn.h>
@@ -28,6 +29,17 @@ static int failed_exit(pid_t pid) {
   return !WIFEXITED(status) || WEXITSTATUS(status) != 0;
 }
 
+/* s with every "{i}" replaced by i as three digits, in a new string. */
+static char *expand(const char *s, int i) {
+  char *out = malloc(strlen(s) + 64), *o = out;
+  for (const char *p = s; *p;) {
+    if (strncmp(p, "{i}", 3) == 0) { o += sprintf(o, "%03d", i); p += 3; }
+    else *o++ = *p++;
+  }
+  *o = 0;
+  return out;
+}
+
 int main(int argc, char **argv) {
   if (argc < 5) { fprintf(stderr, "usage: spawn-many N STDIN OUT_DIR CMD...\n"); return 2; }
   int n = atoi(argv[1]);
@@ -37,8 +49,20 @@ int main(int argc, char **argv) {
   pid_t *pids = calloc(n, sizeof *pids);
   char value[256], out[4096];
   int failed = 0;
+  char *templates[64];
+  int ntemplates = 0;
+  for (char **e = environ; *e && ntemplates < 64; e++)
+    if (strstr(*e, "{i}")) templates[ntemplates++] = strdup(*e);
+  char **args = calloc(argc, sizeof *args);
   double t0 = now_us();
   for (int i = 0; i < n; i++) {
+    for (int a = 4; a < argc; a++) args[a - 4] = strstr(argv[a], "{i}") ? expand(argv[a], i) : argv[a];
+    for (int t = 0; t < ntemplates; t++) {
+      char *kv = expand(templates[t], i), *eq = strchr(kv, '=');
+      *eq = 0;
+      setenv(kv, eq + 1, 1);
+      free(kv);
+    }
     snprintf(value, sizeof value, "%s-%d", prefix, i);
     setenv("CNI_CONTAINERID", value, 1);
     if (sequential) {
@@ -50,7 +74,7 @@ int main(int argc, char **argv) {
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 0, input, O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (posix_spawn(&pids[i], argv[4], &fa, NULL, &argv[4], environ) != 0) { perror(argv[4]); return 1; }
+    if (posix_spawn(&pids[i], args[0], &fa, NULL, args, environ) != 0) { perror(args[0]); return 1; }
     posix_spawn_file_actions_destroy(&fa);
     if (sequential) failed += failed_exit(pids[i]);
   }

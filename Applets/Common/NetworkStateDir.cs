@@ -25,6 +25,16 @@ public static class NetworkStateDir
         file.Write(bytes);
     }
 
+    /// <summary>Appends <paramref name="bytes"/> to <paramref name="path"/>, created with <see cref="FileMode"/> if missing.</summary>
+    public static void AppendFile(string path, byte[] bytes)
+    {
+        using var file = new FileStream(path, new FileStreamOptions
+        {
+            Mode = System.IO.FileMode.Append, Access = FileAccess.Write, UnixCreateMode = FileMode,
+        });
+        file.Write(bytes);
+    }
+
     /// <summary>A name as a file name: a '/' or a leading '.' cannot escape the directory.</summary>
     public static string SafeName(string name)
     {

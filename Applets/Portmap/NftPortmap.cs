@@ -14,10 +14,15 @@ namespace CniBox.Applets.Portmap;
 /// batch per family per operation, rules found by their comment, the container ID, so DEL needs no mappings.
 /// It works on the caller's handle: closing a netfilter socket waits for the kernel to free deleted rules (an RCU
 /// grace period, ~10 ms here), so the caller closes it last, after the conntrack dump has hidden that wait.
+/// ADD keeps the kernel handles of the container's rules (<see cref="AddedRules"/>, for the registry); DEL given them
+/// (<paramref name="recorded"/>) checks each by one GETRULE instead of listing chains that grow with the containers.
 /// </summary>
-public sealed class NftPortmap(ILogger log, NftHandle handle) : IPortmapBackend
+public sealed class NftPortmap(ILogger log, NftHandle handle, IReadOnlyList<string>? recorded = null) : IPortmapBackend
 {
     public string Name => PortmapConfig.Nftables;
+
+    /// <summary>After <see cref="Add"/>: the container's rules as "family chain handle" lines.</summary>
+    public List<string> AddedRules { get; } = [];
 
     public void Add(PortmapPlan plan)
     {
@@ -32,7 +37,9 @@ public sealed class NftPortmap(ILogger log, NftHandle handle) : IPortmapBackend
                 {
                     if (conditions is null) continue;
                     WarnAboutTakenPorts(nft, plan, !container.Address.IsV4);
-                    nft.Commit(Build(plan, container, conditions));
+                    foreach (var rule in nft.CommitEchoingNewRules(Build(plan, container, conditions, nft)))
+                        if (rule.Comment == plan.ContainerId)
+                            AddedRules.Add($"{NftBatch.Name(rule.Family)} {rule.Chain} {rule.Handle}");
                 }
             });
         }
@@ -46,8 +53,39 @@ public sealed class NftPortmap(ILogger log, NftHandle handle) : IPortmapBackend
     public IReadOnlyCollection<ushort> Del(string network, string containerId)
     {
         var udpPorts = new HashSet<ushort>();
-        Run("error deleting nftables rules", nft => DeleteWhere(nft, c => c == containerId, udpPorts));
+        Run("error deleting nftables rules", nft =>
+        {
+            if (!DeleteRecorded(nft, containerId, udpPorts))
+                DeleteWhere(nft, c => c == containerId, udpPorts);
+        });
         return udpPorts;
+    }
+
+    /// <summary>
+    /// Deletes the recorded rules, each read back by its handle first: false (nothing deleted) when there is no record
+    /// or one of them is gone or not the container's (a table flushed and refilled), so the caller lists the chains.
+    /// </summary>
+    private bool DeleteRecorded(NftHandle nft, string containerId, HashSet<ushort> udpPorts)
+    {
+        if (recorded is not { Count: > 0 }) return false;
+        var batches = new Dictionary<NftFamily, NftBatch>();
+        var ports = new HashSet<ushort>();
+        foreach (var line in recorded.Distinct())
+        {
+            var parts = line.Split(' ');
+            if (parts.Length != 3 || parts[0] is not ("ip" or "ip6") || !ContainerChains.Contains(parts[1]) || !ulong.TryParse(parts[2], out var h))
+                return false;
+            var family = parts[0] == "ip" ? NftFamily.Ip : NftFamily.Ip6;
+            if (nft.GetRule(family, Table, parts[1], h) is not { } rule || rule.Comment != containerId)
+                return false;
+            (batches.TryGetValue(family, out var b) ? b : batches[family] = new NftBatch()).DeleteRule(rule);
+            if (rule.Chain is HostPorts or HostIpHostPorts && Published(rule) is { Protocol: Udp } published)
+                ports.Add(published.Port);
+        }
+        foreach (var batch in batches.Values)
+            nft.Commit(batch);
+        udpPorts.UnionWith(ports);
+        return true;
     }
 
     public void Gc(IReadOnlySet<string> validContainerIds) =>

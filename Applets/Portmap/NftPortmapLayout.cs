@@ -39,29 +39,28 @@ public static class NftPortmapLayout
     public static IEnumerable<PortMapping> MappingsFor(PortmapPlan plan, bool v6) =>
         plan.Mappings.Where(m => m.HostIp is not { } ip || ip.IsV4 != v6);
 
-    /// <summary>The structure every ADD (re)builds, then this container's rules; one batch.</summary>
-    public static NftBatch Build(PortmapPlan plan, IpNet container, NftExpr[] conditions)
+    /// <summary>
+    /// The structure, then this container's rules; one batch. With <paramref name="existing"/> only the missing or
+    /// different part of the structure is written (<see cref="NftStructure"/>); without, all of it, as upstream.
+    /// </summary>
+    public static NftBatch Build(PortmapPlan plan, IpNet container, NftExpr[] conditions, NftHandle? existing = null)
     {
         var v6 = !container.Address.IsV4;
         var f = FamilyOf(v6);
-        var batch = new NftBatch()
-            .AddTable(f, Table, TableComment)
-            .AddChain(new NftChain(f, Table, HostPorts))
-            .AddChain(new NftChain(f, Table, HostIpHostPorts))
-            .AddChain(new NftChain(f, Table, HostPortsAll))
-            .FlushChain(f, Table, HostPortsAll)
-            .AddRule(new NftRule(f, Table, HostPortsAll, [VerdictExpr.Jump(HostIpHostPorts)]))
-            .AddRule(new NftRule(f, Table, HostPortsAll, [VerdictExpr.Jump(HostPorts)]));
+        var batch = new NftBatch();
+        var structure = new NftStructure(existing, batch, f, Table, TableComment)
+            .Chain(new NftChain(f, Table, HostPorts))
+            .Chain(new NftChain(f, Table, HostIpHostPorts))
+            .Chain(new NftChain(f, Table, HostPortsAll),
+                new NftRule(f, Table, HostPortsAll, [VerdictExpr.Jump(HostIpHostPorts)]),
+                new NftRule(f, Table, HostPortsAll, [VerdictExpr.Jump(HostPorts)]));
         foreach (var (chain, hook) in new[] { (Prerouting, NF_INET_PRE_ROUTING), (Output, NF_INET_LOCAL_OUT) })
-        {
-            batch.AddChain(new NftChain(f, Table, chain, new NftBaseChain("nat", hook, DstNat)))
-                .FlushChain(f, Table, chain)
-                .AddRule(new NftRule(f, Table, chain, [.. conditions, .. NftMatch.DestinationIsLocal(), VerdictExpr.Jump(HostPortsAll)]));
-        }
+            structure.Chain(new NftChain(f, Table, chain, new NftBaseChain("nat", hook, DstNat)),
+                new NftRule(f, Table, chain, [.. conditions, .. NftMatch.DestinationIsLocal(), VerdictExpr.Jump(HostPortsAll)]));
         if (plan.Snat)
-            batch.AddChain(new NftChain(f, Table, Masquerading, new NftBaseChain("nat", NF_INET_POST_ROUTING, SrcNat)));
+            structure.Chain(new NftChain(f, Table, Masquerading, new NftBaseChain("nat", NF_INET_POST_ROUTING, SrcNat)));
         if (!v6)
-            AddGuard(batch);
+            structure.Chain(new NftChain(NftFamily.Ip, Table, LocalnetGuard, new NftBaseChain("filter", NF_INET_LOCAL_IN, 0)), Guard());
 
         var ip = container.Address.ToIp();
         foreach (var m in MappingsFor(plan, v6))
@@ -96,12 +95,10 @@ public static class NftPortmapLayout
     /// route_localnet=1 a neighbour could otherwise reach services bound to 127.0.0.1 (CVE-2020-8558). Our DNATs never
     /// lead to 127/8, and another tool's DNAT to localhost is let through.
     /// </summary>
-    private static void AddGuard(NftBatch batch) =>
-        batch.AddChain(new NftChain(NftFamily.Ip, Table, LocalnetGuard, new NftBaseChain("filter", NF_INET_LOCAL_IN, 0)))
-            .FlushChain(NftFamily.Ip, Table, LocalnetGuard)
-            .AddRule(new NftRule(NftFamily.Ip, Table, LocalnetGuard,
-                [.. NftMatch.IifName("lo", equal: false), .. NftMatch.Destination(System.Net.IPNetwork.Parse("127.0.0.0/8")),
-                 .. NftMatch.NotDnatted(), VerdictExpr.Drop]));
+    private static NftRule Guard() =>
+        new(NftFamily.Ip, Table, LocalnetGuard,
+            [.. NftMatch.IifName("lo", equal: false), .. NftMatch.Destination(System.Net.IPNetwork.Parse("127.0.0.0/8")),
+             .. NftMatch.NotDnatted(), VerdictExpr.Drop]);
 
     private static NftRule Masq(NftFamily f, PortmapPlan plan, NftExpr[] match) =>
         new(f, Table, Masquerading, [.. match, new MasqExpr()], plan.ContainerId);

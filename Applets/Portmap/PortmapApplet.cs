@@ -39,7 +39,7 @@ public sealed class PortmapApplet : ChainedPlugin<PortmapConfig>
         backend.Add(plan);
         try
         {
-            _registry.Record(call.NetworkName, call.ContainerId);
+            _registry.Record(call.NetworkName, call.ContainerId, (backend as NftPortmap)?.AddedRules);
             if (plan.ContainerV4 is { } v4 && plan.Snat)
                 EnableLocalnetRouting(v4.Address, call);
         }
@@ -61,7 +61,7 @@ public sealed class PortmapApplet : ChainedPlugin<PortmapConfig>
     protected override void Del(PluginCall call, PortmapConfig config, CniResult? prevResult)
     {
         using var nft = OpenNft();
-        var backend = Backend(call, config, nft);
+        var backend = Backend(call, config, nft, _registry.Rules(call.ContainerId));
         var udpPorts = backend.Del(call.NetworkName, call.ContainerId).ToHashSet();
         if (backend is not IptablesPortmap)
             IptablesPortmap.RemoveGoLayout(call.NetworkName, call.ContainerId, nft);
@@ -100,11 +100,12 @@ public sealed class PortmapApplet : ChainedPlugin<PortmapConfig>
         }
     }
 
-    private static IPortmapBackend Backend(PluginCall call, PortmapConfig config, NftHandle? nft) => config.Backend switch
-    {
-        PortmapConfig.Nftables => new NftPortmap(call.Log, nft!),
-        _ => new IptablesPortmap(call.NetworkName, nft),
-    };
+    private static IPortmapBackend Backend(PluginCall call, PortmapConfig config, NftHandle? nft, IReadOnlyList<string>? recorded = null) =>
+        config.Backend switch
+        {
+            PortmapConfig.Nftables => new NftPortmap(call.Log, nft!, recorded),
+            _ => new IptablesPortmap(call.NetworkName, nft),
+        };
 
     private static NftHandle OpenNft()
     {

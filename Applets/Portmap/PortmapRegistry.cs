@@ -6,15 +6,44 @@ namespace CniBox.Applets.Portmap;
 /// Which network each container's rules were added for: <c>/var/lib/cni/portmap/&lt;network&gt;/&lt;containerId&gt;</c>,
 /// an empty file per attachment. Rule comments carry only the container ID (upstream's layout), and GC arrives per
 /// network, so without this a GC of one network would remove the host ports of containers on every other network.
+/// The file lists the container's nftables rules as "family chain handle" lines (kernel handles echoed at ADD), so
+/// DEL finds them without listing chains that grow with the node's containers.
 /// </summary>
 public sealed class PortmapRegistry(string root = PortmapRegistry.DefaultRoot)
 {
     public const string DefaultRoot = "/var/lib/cni/portmap";
 
-    public void Record(string network, string containerId)
+    public void Record(string network, string containerId, IEnumerable<string>? rules = null)
     {
         var dir = Path.Combine(root, Safe(network));
-        NetworkStateDir.Write(dir, () => NetworkStateDir.WriteFile(Path.Combine(dir, Safe(containerId)), []));
+        var file = Path.Combine(dir, Safe(containerId));
+        var text = System.Text.Encoding.UTF8.GetBytes(string.Concat((rules ?? []).Select(line => line + "\n")));
+        NetworkStateDir.Write(dir, () =>
+        {
+            // A repeated ADD adds rules: the record keeps the earlier ones too.
+            if (text.Length > 0 && File.Exists(file)) NetworkStateDir.AppendFile(file, text);
+            else NetworkStateDir.WriteFile(file, text);
+        });
+    }
+
+    /// <summary>The rule lines recorded for the container under any network; empty when none (older record, iptables, none).</summary>
+    public IReadOnlyList<string> Rules(string containerId)
+    {
+        if (!Directory.Exists(root)) return [];
+        var lines = new List<string>();
+        foreach (var dir in Directory.EnumerateDirectories(root))
+        {
+            var file = Path.Combine(dir, Safe(containerId));
+            try
+            {
+                lines.AddRange(File.ReadAllLines(file).Where(l => l.Length > 0));
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+            {
+                // Not on this network.
+            }
+        }
+        return lines;
     }
 
     /// <summary>Forgets the container under every network (DEL works by container ID, renamed networks included).</summary>
@@ -23,7 +52,15 @@ public sealed class PortmapRegistry(string root = PortmapRegistry.DefaultRoot)
         if (!Directory.Exists(root)) return;
         foreach (var dir in Directory.EnumerateDirectories(root).ToList())
         {
-            File.Delete(Path.Combine(dir, Safe(containerId)));
+            try
+            {
+                File.Delete(Path.Combine(dir, Safe(containerId)));
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // Another network's last container went meanwhile, and its directory with it.
+                continue;
+            }
             NetworkStateDir.RemoveIfEmpty(dir);
         }
         NetworkStateDir.RemoveIfEmpty(root);

@@ -38,9 +38,17 @@ public sealed class NftHandle : IDisposable
     /// </summary>
     public IReadOnlyDictionary<int, ulong> CommitEchoingRules(NftBatch batch)
     {
-        var handles = new Dictionary<int, ulong>();
-        Commit(batch, handles);
-        return handles;
+        var echoed = new Dictionary<int, NftRuleInfo>();
+        Commit(batch, echoed);
+        return echoed.ToDictionary(e => e.Key, e => e.Value.Handle);
+    }
+
+    /// <summary><see cref="CommitEchoingRules"/> with the whole of each new rule as the kernel made it (chain, handle, comment), in batch order.</summary>
+    public IReadOnlyList<NftRuleInfo> CommitEchoingNewRules(NftBatch batch)
+    {
+        var echoed = new Dictionary<int, NftRuleInfo>();
+        Commit(batch, echoed);
+        return echoed.OrderBy(e => e.Key).Select(e => e.Value).ToList();
     }
 
     /// <summary>The rule with this handle (one request, no dump), or null when the table, chain or rule is gone.</summary>
@@ -62,7 +70,7 @@ public sealed class NftHandle : IDisposable
         return found;
     }
 
-    private void Commit(NftBatch batch, Dictionary<int, ulong>? echoedRules)
+    private void Commit(NftBatch batch, Dictionary<int, NftRuleInfo>? echoedRules)
     {
         if (batch.Count == 0)
             return;
@@ -74,7 +82,7 @@ public sealed class NftHandle : IDisposable
         MessageHandler? onEcho = echoedRules is null ? null : (in NetlinkMessage m) =>
         {
             if (NftParse.Rule(in m) is { } rule && m.Sequence > first && m.Sequence < last)
-                echoedRules[(int)(m.Sequence - first - 1)] = rule.Handle;
+                echoedRules[(int)(m.Sequence - first - 1)] = rule;
         };
         List<BatchFailure> failures = _socket.RequestBatch(datagram, first, last, batch.Count, "nf_tables batch", onEcho);
         if (failures.Count == 0)

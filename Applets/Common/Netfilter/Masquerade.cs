@@ -10,7 +10,8 @@ namespace CniBox.Applets.Common.Netfilter;
 /// <summary>
 /// ipMasq for bridge and ptp with exactly the Go plugins' nftables layout (pkg/ip/ipmasq_nftables_linux.go), so a
 /// host can switch between implementations: table <c>inet cni_plugins_masquerade</c>, base chain <c>postrouting</c>
-/// (nat, srcnat) flushed and rebuilt as multicast returns then <c>goto masq_checks</c>, and in <c>masq_checks</c> one
+/// (nat, srcnat) holding multicast returns then <c>goto masq_checks</c> (rebuilt only when it differs, see
+/// <see cref="NftStructure"/>), and in <c>masq_checks</c> one
 /// rule per container IP, <c>ip saddr == IP ip daddr != SUBNET masquerade</c>, commented
 /// <c>&lt;h16(net)&gt;-&lt;h16(if:cid)&gt;, net: N, if: I, id: C</c>. Each operation is one listing and one batch.
 /// </summary>
@@ -62,16 +63,15 @@ public static class Masquerade
         string comment = CommentForInstance(network, ifName, containerId);
         IReadOnlyList<NftRuleInfo> stale = ListOurs(nft, hash);
 
-        var batch = new NftBatch()
-            .AddTable(NftFamily.Inet, Table, TableComment)
-            .AddChain(new NftChain(NftFamily.Inet, Table, Chain, Comment: ChainComment))
-            .AddChain(new NftChain(NftFamily.Inet, Table, PostroutingChain, new NftBaseChain("nat", NF_INET_POST_ROUTING, SrcNatPriority)))
-            .FlushChain(NftFamily.Inet, Table, PostroutingChain)
-            .AddRule(Postrouting([.. NftMatch.NfProto(AddressFamily.InterNetwork),
-                .. NftMatch.Destination(IPNetwork.Parse("224.0.0.0/4")), VerdictExpr.Return]))
-            .AddRule(Postrouting([.. NftMatch.NfProto(AddressFamily.InterNetworkV6),
-                .. NftMatch.Destination(IPNetwork.Parse("ff00::/8")), VerdictExpr.Return]))
-            .AddRule(Postrouting([VerdictExpr.Goto(Chain)]));
+        var batch = new NftBatch();
+        new NftStructure(nft, batch, NftFamily.Inet, Table, TableComment)
+            .Chain(new NftChain(NftFamily.Inet, Table, Chain, Comment: ChainComment))
+            .Chain(new NftChain(NftFamily.Inet, Table, PostroutingChain, new NftBaseChain("nat", NF_INET_POST_ROUTING, SrcNatPriority)),
+                Postrouting([.. NftMatch.NfProto(AddressFamily.InterNetwork),
+                    .. NftMatch.Destination(IPNetwork.Parse("224.0.0.0/4")), VerdictExpr.Return]),
+                Postrouting([.. NftMatch.NfProto(AddressFamily.InterNetworkV6),
+                    .. NftMatch.Destination(IPNetwork.Parse("ff00::/8")), VerdictExpr.Return]),
+                Postrouting([VerdictExpr.Goto(Chain)]));
         foreach (NftRuleInfo rule in stale)
             batch.DeleteRule(rule);
         foreach (var address in addresses)

@@ -11,9 +11,9 @@ namespace CniBox.Tests.Support;
 /// </summary>
 public sealed class NftTestNetns : IDisposable
 {
-    public NftTestNetns()
+    public NftTestNetns(string tag = "nft")
     {
-        Netns = new TestNetns("nft");
+        Netns = new TestNetns(tag);
         try
         {
             using NetNsHandle ns = NetNsHandle.Open(Netns.Path);

@@ -45,6 +45,59 @@ public class PortmapGuardTests
         Assert.That(PortTraffic.AskUntilAnswered(c, "127.0.0.2", 18111), Is.EqualTo("node"), "the hole the guard closes is real");
     }
 
+    /// <summary>
+    /// The structure a first ADD made is left in place by the next (upstream rebuilds it: a flush is a rule deletion,
+    /// whose grace period the socket's close waits for): its rules keep their kernel handles.
+    /// </summary>
+    [Test]
+    public void ASecondContainersAddLeavesTheStructureInPlace()
+    {
+        _n.Container("cbt-pm-s1");
+        _n.Container("cbt-pm-s2");
+        CniAssert.Success(_n.Portmap("ADD", "cbt-pm-s1", _n.PortmapConf("cbt-pm-s1", OnePort)));
+        var before = StructureHandles();
+        Assert.That(before, Has.Count.EqualTo(5), "hostports_all (2), prerouting, output, localnet_guard");
+        CniAssert.Success(_n.Portmap("ADD", "cbt-pm-s2", _n.PortmapConf("cbt-pm-s2", "[{\"hostPort\":18081,\"containerPort\":8080,\"protocol\":\"tcp\"}]")));
+        Assert.That(StructureHandles(), Is.EqualTo(before));
+        Assert.That(_n.Rules().Count(r => r.StartsWith("hostports|", StringComparison.Ordinal)), Is.EqualTo(2));
+    }
+
+    /// <summary>
+    /// DEL finds the container's rules by the handles its ADD recorded; a record whose handles now name another
+    /// container's rules (the table flushed and refilled) deletes nothing of theirs and falls back to the comments.
+    /// </summary>
+    [Test]
+    public void DelUsesTheRecordedHandlesAndAStaleRecordTouchesNoOtherContainer()
+    {
+        _n.Container("cbt-pm-h1");
+        _n.Container("cbt-pm-h2");
+        CniAssert.Success(_n.Portmap("ADD", "cbt-pm-h1", _n.PortmapConf("cbt-pm-h1", OnePort)));
+        var record = Path.Combine("/var/lib/cni/portmap", _n.Network, "cbt-pm-h1");
+        var lines = File.ReadAllLines(record);
+        Assert.That(lines, Has.Length.EqualTo(_n.Rules().Concat(_n.Rules("ip6")).Count(r => r.Contains("|cbt-pm-h1|"))));
+        Assert.That(lines, Has.Some.Match("^ip hostports [0-9]+$").And.Some.Match("^ip masquerading [0-9]+$"));
+
+        NsTraffic.Nft(_n.Node, "delete table ip cni_hostport");
+        CniAssert.Success(_n.Portmap("ADD", "cbt-pm-h2", _n.PortmapConf("cbt-pm-h2", "[{\"hostPort\":18082,\"containerPort\":8080,\"protocol\":\"tcp\"}]")));
+        CniAssert.Success(_n.Portmap("ADD", "cbt-pm-h1", _n.PortmapConf("cbt-pm-h1", OnePort)));
+        var del = _n.Portmap("DEL", "cbt-pm-h1", _n.PortmapConf("cbt-pm-h1", OnePort));
+        Assert.That(del.ExitCode, Is.EqualTo(0), del.Stdout + del.Stderr);
+        var rules = _n.Rules();
+        Assert.That(rules.Where(r => r.Contains("|cbt-pm-h1|")), Is.Empty);
+        Assert.That(rules.Count(r => r.Contains("|cbt-pm-h2|")), Is.EqualTo(4), "1 DNAT and 3 masquerades of h2 stay");
+        Assert.That(File.Exists(record), Is.False);
+    }
+
+    private List<string> StructureHandles()
+    {
+        var text = NftTestNetns.Run("ip", ["netns", "exec", _n.Node.Name, "nft", "-j", "-a", "list", "table", "ip", "cni_hostport"]);
+        string[] structure = ["hostports_all", "prerouting", "output", "localnet_guard"];
+        return System.Text.Json.JsonDocument.Parse(text).RootElement.GetProperty("nftables").EnumerateArray()
+            .Where(e => e.TryGetProperty("rule", out _)).Select(e => e.GetProperty("rule"))
+            .Where(r => structure.Contains(r.GetProperty("chain").GetString()))
+            .Select(r => $"{r.GetProperty("chain").GetString()} {r.GetProperty("handle").GetInt64()}").ToList();
+    }
+
     [Test]
     public void AHostPortAlreadyPublishedWarnsNamingBothContainersAndTheFirstKeepsIt()
     {

@@ -48,4 +48,18 @@ public sealed class PortmapRegistryTests
         Assert.That(Directory.EnumerateFileSystemEntries(_root, "*", SearchOption.AllDirectories).All(p => p.StartsWith(_root + "/")));
         Assert.That(registry.OtherNetworks("x"), Has.Count.EqualTo(1));
     }
+
+    [Test]
+    public void TheRuleLinesOfARepeatedAddAreKeptAndReadFromAnyNetwork()
+    {
+        var registry = new PortmapRegistry(_root);
+        registry.Record("net-a", "c1", ["ip hostports 4"]);
+        registry.Record("net-a", "c1", ["ip masquerading 9"]);
+        registry.Record("net-b", "c2");
+        Assert.That(registry.Rules("c1"), Is.EqualTo(new[] { "ip hostports 4", "ip masquerading 9" }));
+        Assert.That(registry.Rules("c2"), Is.Empty);
+        Assert.That(registry.Rules("c3"), Is.Empty);
+        registry.Forget("c1");
+        Assert.That(registry.Rules("c1"), Is.Empty);
+    }
 }

@@ -29,8 +29,10 @@ public sealed class MasqueradeTests
         Assert.That(t.JsonRuleComments("inet", "cni_plugins_masquerade", "masq_checks"), Is.EqualTo(new[] { comment }));
         Assert.That(t.Nft.ListRules(NftFamily.Inet, Masquerade.Table, Masquerade.Chain).Single().Comment, Is.EqualTo(comment));
 
-        // A second setup of the same attachment replaces its rule; postrouting is rebuilt, not duplicated.
+        // A second setup of the same attachment replaces its rule; postrouting is left in place, not duplicated.
+        var postrouting = t.Nft.ListRules(NftFamily.Inet, Masquerade.Table, Masquerade.PostroutingChain).Select(r => r.Handle).ToList();
         Masquerade.SetupMasquerade(t.Nft, [IpNet.Parse("10.199.1.3/24")], "net-a", "eth0", "c1");
+        Assert.That(t.Nft.ListRules(NftFamily.Inet, Masquerade.Table, Masquerade.PostroutingChain).Select(r => r.Handle), Is.EqualTo(postrouting));
         var rules = t.Nft.ListRules(NftFamily.Inet, Masquerade.Table, Masquerade.Chain);
         Assert.That(rules.Single().Comment, Is.EqualTo(comment));
         Assert.That(t.Ruleset(), Does.Contain("ip saddr 10.199.1.3 ").And.Not.Contain("10.199.1.2"));
