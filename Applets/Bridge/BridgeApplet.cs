@@ -79,10 +79,11 @@ public sealed partial class BridgeApplet(IIpamInvoker? ipam = null) : CniPlugin<
 
     protected override void Del(PluginCall call, BridgeConfig cfg)
     {
-        // Empty or vanished netns: nothing to delete in it, but the IP is still released.
+        // IPAM first: dhcp's DHCPRELEASE leaves through the container link, which must still exist (Go #791).
+        if (cfg.IsLayer3) _ipam.Del(call, cfg.IpamType);
+        // Empty or vanished netns: nothing to delete in it, but the IP was still released.
         if (Veth.DeleteContainerLink(call.Netns, call.IfName))
             call.Log.Debug("deleted {IfName}", call.IfName);
-        if (cfg.IsLayer3) _ipam.Del(call, cfg.IpamType);
         // Needs neither the netns nor the addresses, so it also runs when CNI_NETNS is empty (Go leaks here, #810).
         BridgeFirewall.Teardown(cfg, call);
     }
