@@ -12,6 +12,8 @@ public sealed record ClientIdentity(byte[] ClientId, IReadOnlyList<byte> Request
 /// </summary>
 public sealed class DhcpClient(IDhcpLinkOpener opener, ClientIdentity identity, DhcpTimings timings, TimeProvider clock)
 {
+    public static readonly TimeSpan PauseAfterNak = TimeSpan.FromSeconds(1);
+
     public TimeProvider Clock => clock;
 
     /// <summary>A new lease; a NAK starts over. Fails with <see cref="DhcpTimeoutException"/> after ResendTimeout.</summary>
@@ -33,6 +35,8 @@ public sealed class DhcpClient(IDhcpLinkOpener opener, ClientIdentity identity, 
                 m => m.Xid == xid && m.Type is DhcpMessageType.Ack or DhcpMessageType.Nak, deadline, timings, clock, cancel);
             if (answer is not { Message: var a, Mac: var mac }) break;
             if (a.Type == DhcpMessageType.Ack && DhcpLease.FromAck(a, mac, clock.GetUtcNow()) is { } lease) return lease;
+            // A NAK (or an unusable ACK): start over, but not in a tight loop against a server that refuses everything.
+            await Task.Delay(PauseAfterNak, clock, cancel);
         }
         throw new DhcpTimeoutException($"no DHCP lease within {timings.ResendTimeout.TotalSeconds:0.###}s " +
             "(no server answered the DISCOVER, or it never acknowledged)");
