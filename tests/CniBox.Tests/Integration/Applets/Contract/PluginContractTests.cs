@@ -38,6 +38,7 @@ public sealed class PluginContractTests
     public void RemoveSharedDataDirs()
     {
         if (Directory.Exists(ContractCases.TuningDataDir)) Directory.Delete(ContractCases.TuningDataDir, true);
+        Support.Dhcp.DhcpContractServer.StopIfStarted();
     }
 
     public static IEnumerable<TestCaseData> For(ContractItem item) =>
