@@ -70,8 +70,9 @@ public sealed partial class BridgeApplet(IIpamInvoker? ipam = null) : CniPlugin<
         }
         catch
         {
-            Rollback.Run(call.Log, $"delete {call.IfName}", () => container.DeleteLink(veth.Container.Index));
+            // IPAM first, while the veth exists: dhcp's DHCPRELEASE leaves through it.
             if (ipamDone) Rollback.Run(call.Log, "IPAM DEL", () => _ipam.Del(call, cfg.IpamType));
+            Rollback.Run(call.Log, $"delete {call.IfName}", () => container.DeleteLink(veth.Container.Index));
             Rollback.Run(call.Log, "firewall teardown", () => BridgeFirewall.Teardown(cfg, call));
             throw;
         }

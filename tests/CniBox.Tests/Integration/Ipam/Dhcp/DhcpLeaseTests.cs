@@ -110,6 +110,21 @@ public sealed class DhcpLeaseTests
             cniArgs: "IgnoreUnknown=1;NERDCTL_CNI_DHCP_HOSTNAME=cbtdhhost"));
     }
 
+    [Test]
+    public void AFailedMacvlanAddReleasesTheLeaseBeforeItDeletesTheLink()
+    {
+        var c = _lab.Node.Container("dh-f");
+        // Option 121 with a gateway on no link: macvlan's route step fails after the lease, so ADD rolls back.
+        _lab.Dnsmasq.Dispose();
+        using var dnsmasq = _lab.StartDnsmasq("1h", ["no-ping", "dhcp-option=option:classless-static-route,10.199.253.0/24,10.199.9.9"]);
+        var conf = _lab.MacvlanConf(_daemon.SocketPath);
+        var msg = CniAssert.Error(_lab.Node.Run(Binaries.Applet("macvlan"), "ADD", conf, c.Path, "cbt-dh-f1"), 999);
+        Assert.That(msg, Does.StartWith("failed to add route '10.199.253.0/24 via 10.199.9.9"));
+        Assert.That(NetHarness.Links(c), Is.Empty);
+        Assert.That(dnsmasq.Leases(), Is.Empty, "the lease was released, through the link, before it went");
+        Assert.That(dnsmasq.Log(), Does.Contain("DHCPRELEASE(cbtdhm1)"));
+    }
+
     private static string ClientIdHex(string id) =>
         string.Join(':', System.Text.Encoding.ASCII.GetBytes(id).Select(b => b.ToString("x2")));
 }
