@@ -34,6 +34,9 @@ public sealed class LeaseManager(DaemonSettings settings, ILogger log, TimeProvi
         return id.Length > 254 ? id[..254] : id;
     }
 
+    /// <summary>Option 61 as Go's daemon sends it: type 0 (not a hardware address), then the ID's bytes.</summary>
+    public static byte[] ClientIdOption(string clientId) => [0, .. Encoding.UTF8.GetBytes(clientId)];
+
     /// <summary>Leases of a previous run: each resumes where it was (renewed at once if T1 passed, re-acquired if it expired).</summary>
     public void Resume()
     {
@@ -81,7 +84,7 @@ public sealed class LeaseManager(DaemonSettings settings, ILogger log, TimeProvi
         var config = DhcpConfig.Parse(request.ConfigBytes, request.Args);
         var clientId = ClientId(request.ContainerId, config.Name, request.IfName);
         await StopAsync(clientId);
-        var identity = new ClientIdentity(Encoding.UTF8.GetBytes(clientId), config.Requested, config.Provided);
+        var identity = new ClientIdentity(ClientIdOption(clientId), config.Requested, config.Provided);
         var netns = settings.HostPrefix + request.Netns;
         var client = new DhcpClient(_openLink(netns, request.IfName), identity, settings.Timings, clock);
         var lease = await client.AcquireAsync(cancel);

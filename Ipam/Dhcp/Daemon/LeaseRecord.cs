@@ -54,7 +54,7 @@ public sealed record LeaseRecord(string ClientId, string Netns, string IfName, C
             return (byte.Parse(parts[0]), Convert.FromHexString(parts[1]));
         }).ToList();
         var clientId = r.GetProperty("clientId").GetString()!;
-        var identity = new ClientIdentity(Encoding.UTF8.GetBytes(clientId),
+        var identity = new ClientIdentity(LeaseManager.ClientIdOption(clientId),
             Convert.FromHexString(r.GetProperty("requested").GetString()!), provided);
         var lease = new DhcpLease
         {

@@ -45,7 +45,7 @@ public sealed class DhcpLeaseTests
         Assert.That(c.IpIn("route", "show", "default"), Does.Contain("via 10.199.231.1"));
         var lease = _lab.Dnsmasq.LeaseOf(ip);
         Assert.That(lease, Is.Not.Null, "dnsmasq holds the lease");
-        Assert.That(lease![4], Is.EqualTo(ClientIdHex("cbt-dh-mv1/cbt-dh-net/eth0")), "Go's client ID");
+        Assert.That(lease![4], Is.EqualTo(ClientIdHex("cbt-dh-mv1/cbt-dh-net/eth0")), "Go's client ID: type 0, then <container>/<network>/<ifname>");
         Assert.That(NetHarness.Ping(c, "10.199.231.1"), "the container reaches the server");
 
         CniAssert.SilentSuccess(_lab.Node.Run(Binaries.Applet("macvlan"), "DEL", conf, c.Path, "cbt-dh-mv1"));
@@ -126,5 +126,5 @@ public sealed class DhcpLeaseTests
     }
 
     private static string ClientIdHex(string id) =>
-        string.Join(':', System.Text.Encoding.ASCII.GetBytes(id).Select(b => b.ToString("x2")));
+        "00:" + string.Join(':', System.Text.Encoding.ASCII.GetBytes(id).Select(b => b.ToString("x2")));
 }

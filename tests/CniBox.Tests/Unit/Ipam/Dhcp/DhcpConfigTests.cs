@@ -100,6 +100,7 @@ public sealed class DhcpConfigTests
         var back = LeaseRecord.Parse(record.ToJson());
         Assert.That((back.ClientId, back.Netns, back.IfName, back.Priority), Is.EqualTo((record.ClientId, record.Netns, record.IfName, 7)));
         Assert.That(back.Identity.Requested, Is.EqualTo(new byte[] { 1, 3 }));
+        Assert.That(back.Identity.ClientId, Is.EqualTo(new byte[] { 0 }.Concat("c/n/eth0"u8.ToArray())), "Go's option 61: type 0, then the ID");
         Assert.That(back.Identity.Provided.Single().Value, Is.EqualTo("h"u8.ToArray()));
         Assert.That(back.Lease with { Options = options }, Is.EqualTo(lease with { ServerMac = back.Lease.ServerMac }));
         Assert.That(back.Lease.Options.Address(DhcpOptionCode.Router), Is.EqualTo(lease.Options.Address(DhcpOptionCode.Router)));
