@@ -8,7 +8,7 @@ namespace CniBox.Tests.Differential;
 /// macvlan + dhcp through Debian's Go plugins and Go's daemon (1.1.1) and through ours, against the same dnsmasq:
 /// the same address family and subnet, gateway, routes and kernel state in the container. Where they differ, on
 /// purpose: ours adds DNS from options 6/15/119 (Go's dhcp returns none; macvlan drops IPAM's DNS in both, so the
-/// macvlan results match). Both release on macvlan's DEL against this dnsmasq (2.89); Go's bridge deletes the link before IPAM DEL (upstream #791),
+/// macvlan results match). Both release on macvlan's DEL against this dnsmasq (2.90); Go's bridge deletes the link before IPAM DEL (upstream #791),
 /// which ours does (DhcpLeaseTests). Go's protocol is net/rpc, so each side uses its own daemon.
 /// </summary>
 [Category("root")]

@@ -4,7 +4,7 @@ using CniBox.Ipam.Dhcp.Protocol;
 
 namespace CniBox.Tests.Unit.Ipam.Dhcp.Protocol;
 
-/// <summary>Golden bytes: an ACK captured from dnsmasq 2.89 on the wire, and a DISCOVER laid out by hand from RFC 2131's table.</summary>
+/// <summary>Golden bytes: an ACK captured from dnsmasq 2.90 on the wire, and a DISCOVER laid out by hand from RFC 2131's table.</summary>
 public sealed class DhcpCodecTests
 {
     /// <summary>
