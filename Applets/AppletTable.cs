@@ -4,13 +4,18 @@ using CniBox.Applets.CniTool;
 using CniBox.Applets.Dhcp;
 using CniBox.Applets.Dummy;
 using CniBox.Applets.Firewall;
+using CniBox.Applets.Flannel;
+using CniBox.Applets.HostDevice;
 using CniBox.Applets.Ipvlan;
 using CniBox.Applets.Loopback;
 using CniBox.Applets.Macvlan;
 using CniBox.Applets.Portmap;
 using CniBox.Applets.Ptp;
+using CniBox.Applets.Sbr;
+using CniBox.Applets.Tap;
 using CniBox.Applets.Tuning;
 using CniBox.Applets.Vlan;
+using CniBox.Applets.Vrf;
 using CniBox.Ipam;
 using CniBox.Ipam.Dhcp;
 using CniBox.Ipam.HostLocal;
@@ -37,15 +42,20 @@ public static class AppletTable
         new("dhcp", AppletKind.Ipam, () => new DhcpApplet(), () => new DhcpPlugin()),
         Plugin("dummy", () => new DummyApplet()),
         Meta("firewall", () => new FirewallApplet()),
+        Plugin("flannel", () => new FlannelApplet()),
+        Plugin("host-device", () => new HostDeviceApplet()),
         Ipam("host-local", () => new HostLocalPlugin()),
         Plugin("ipvlan", () => new IpvlanApplet()),
         Plugin("loopback", () => new LoopbackApplet()),
         Plugin("macvlan", () => new MacvlanApplet()),
         Meta("portmap", () => new PortmapApplet()),
         Plugin("ptp", () => new PtpApplet()),
+        Meta("sbr", () => new SbrApplet()),
         Ipam("static", () => new StaticPlugin()),
+        Plugin("tap", () => new TapApplet()),
         Meta("tuning", () => new TuningApplet()),
         Plugin("vlan", () => new VlanApplet()),
+        Meta("vrf", () => new VrfApplet()),
     ];
 
     /// <summary>How bridge and ptp reach <c>ipam.type</c>: in-process for our IPAM applets, else exec'd from CNI_PATH.</summary>

@@ -13,6 +13,9 @@ public interface IIpamInvoker
     void Check(PluginCall call, string type);
     void Gc(PluginCall call, string type);
     void Status(PluginCall call, string type);
+
+    /// <summary>The IPAM config's errors before anything is created, where the IPAM runs in-process (else nothing).</summary>
+    void Validate(PluginCall call, string type) { }
 }
 
 /// <summary>
@@ -38,6 +41,9 @@ public sealed class IpamInvoker(Func<string, IInProcessPlugin?> ours, Func<strin
         var stdout = PluginExec.Run(path, ExecRequest.From(call, CniCommand.Add), call.Context.Stderr);
         return CniResult.Parse(stdout, call.CniVersion);
     }
+
+    public void Validate(PluginCall call, string type) =>
+        InProcess(call, type, out _)?.Validate(call with { Command = CniCommand.Add });
 
     public void Del(PluginCall call, string type) => Run(call, type, CniCommand.Del);
 

@@ -20,7 +20,7 @@ public static class VersionInfo
         try
         {
             // Not disposed: nothing outlives this call but strings. Go: json.Unmarshal into version.pluginInfo.
-            var info = JsonFields.Root(JsonDocument.Parse(json.ToArray()).RootElement, "version.pluginInfo");
+            var info = JsonFields.Root(GoJsonInput.Parse(json.ToArray()).RootElement, "version.pluginInfo");
             cniVersion = info.String("cniVersion");
             supported = info.StringList("supportedVersions");
         }

@@ -3,7 +3,7 @@
 # Every row is measured in the same run for both, alternating execs (bench/spawn-timer.c: posix_spawn +
 # wait4, no shell in the timed path). Prints one markdown table: median, min-max, ratio, `ip` floor, peak RSS.
 # Usage: bench/run.sh [RUNS] [SECTION]
-#   RUNS default 30; SECTION: all (default), loopback, host-local, bridge, ptp, ipmasq, cnitool, tuning, portmap, bandwidth, firewall, macvlan
+#   RUNS default 30; SECTION: all (default), loopback, host-local, bridge, ptp, ipmasq, cnitool, tuning, portmap, bandwidth, firewall, macvlan, hostdev
 #   BENCH_BASELINE=DIR: time DIR's plugins in place of /usr/lib/cni (A/B of two cnibox builds)
 #   CNIBOX_BIN=FILE: the cnibox binary to time (default out/cnibox)
 set -euo pipefail
@@ -103,7 +103,7 @@ printf "| %-26s | %6.1f                | %6.1f                | %5.2f |         
 fi
 
 # Everything that touches links, addresses, routes or netfilter runs inside a throwaway host-like node netns.
-if want bridge || want ptp || want ipmasq || want cnitool || want tuning || want portmap || want bandwidth || want firewall || want macvlan; then
+if want bridge || want ptp || want ipmasq || want cnitool || want tuning || want portmap || want bandwidth || want firewall || want macvlan || want hostdev; then
   ip netns add "$node"; ip netns add "$cont"
   ip -n "$node" link set lo up
   export CNI_NETNS=/var/run/netns/$cont CNI_IFNAME=eth0
@@ -119,6 +119,8 @@ if want bridge || want ptp || want ipmasq || want cnitool || want tuning || want
   source bench/firewall.sh
   # shellcheck source=bench/macvlan.sh
   source bench/macvlan.sh
+  # shellcheck source=bench/hostdev.sh
+  source bench/hostdev.sh
 fi
 
 size=$(stat -c %s "$cnibox")

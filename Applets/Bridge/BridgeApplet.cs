@@ -27,6 +27,8 @@ public sealed partial class BridgeApplet(IIpamInvoker? ipam = null) : CniPlugin<
     {
         // Only Go's cmdAdd checks these: DEL, CHECK, GC and STATUS of such a config still run.
         cfg.ValidateForAdd();
+        // Go creates the bridge before IPAM reads its config; a bad ipam section must not leave a bridge behind.
+        if (cfg.IsLayer3) _ipam.Validate(call, cfg.IpamType);
         using var container = ContainerNetns.OpenRtnl(call.Netns);
         using var host = RtnlHandle.Open();
         Veth.RequireFreeName(container, call.IfName);

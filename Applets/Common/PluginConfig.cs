@@ -44,7 +44,7 @@ public sealed class PluginConfig
         try
         {
             // Not disposed on purpose (see JsonFields): the elements handed out point into it.
-            var root = JsonDocument.Parse(stdin).RootElement;
+            var root = GoJsonInput.Parse(stdin).RootElement;
             var config = new PluginConfig(NetConf.FromElement(root), JsonFields.Root(root, "main.NetConf"));
             return readKeys(config);
         }

@@ -51,7 +51,7 @@ public sealed class FirewallRecords(string root = FirewallRecords.DefaultRoot)
         var temporary = path + ".tmp-" + Environment.ProcessId;
         NetworkStateDir.Write(dir, () =>
         {
-            File.WriteAllText(temporary, text.ToString());
+            NetworkStateDir.WriteFile(temporary, Encoding.UTF8.GetBytes(text.ToString()));
             File.Move(temporary, path, overwrite: true);
         });
     }

@@ -25,7 +25,7 @@ public sealed record LoopbackConfig(CniResult? PrevResult)
         try
         {
             // Not disposed: the prevResult element points into it (see JsonFields).
-            conf = NetConf.FromElement(JsonDocument.Parse(stdin).RootElement);
+            conf = NetConf.FromElement(GoJsonInput.Parse(stdin).RootElement);
             if (conf.PrevResult is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null) } bad)
                 throw new GoJsonException($"json: cannot unmarshal {JsonKind(bad.ValueKind)} into Go struct field NetConf.prevResult of type map[string]interface {{}}");
         }

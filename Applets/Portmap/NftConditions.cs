@@ -36,7 +36,8 @@ public static class NftConditions
                 case "iifname" or "oifname":
                     var eq = Operator(tokens, ref i, key);
                     var name = Next(tokens, ref i, key).Trim('"');
-                    if (name.Length is 0 or > 15 || name.Contains('*') || name.Contains('{'))
+                    // IFNAMSIZ counts bytes: "é" is two, and a name of 15 characters may not fit.
+                    if (name.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(name) > 15 || name.Contains('*') || name.Contains('{'))
                         throw Refuse(key, name, "expected an interface name (no wildcards or sets)");
                     expressions.AddRange(selector == "iifname" ? NftMatch.IifName(name, eq) : NftMatch.OifName(name, eq));
                     break;

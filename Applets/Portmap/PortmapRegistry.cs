@@ -14,7 +14,7 @@ public sealed class PortmapRegistry(string root = PortmapRegistry.DefaultRoot)
     public void Record(string network, string containerId)
     {
         var dir = Path.Combine(root, Safe(network));
-        NetworkStateDir.Write(dir, () => File.WriteAllBytes(Path.Combine(dir, Safe(containerId)), []));
+        NetworkStateDir.Write(dir, () => NetworkStateDir.WriteFile(Path.Combine(dir, Safe(containerId)), []));
     }
 
     /// <summary>Forgets the container under every network (DEL works by container ID, renamed networks included).</summary>

@@ -71,7 +71,7 @@ public sealed record TuningBackup
     {
         try
         {
-            var r = JsonFields.Root(JsonDocument.Parse(json).RootElement, "main.configToRestore");
+            var r = JsonFields.Root(GoJsonInput.Parse(json).RootElement, "main.configToRestore");
             var sysctls = new List<KeyValuePair<string, string>>();
             foreach (var (file, value) in TuningSysctls.ReadMap(r, PreviousSysctlsKey) ?? [])
             {
@@ -100,7 +100,7 @@ public sealed record TuningBackup
         var dir = Path.GetDirectoryName(path)!;
         try
         {
-            Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            StateDirectories.Create(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -21,7 +21,7 @@ public static class TuningSysctls
         JsonElement root;
         try
         {
-            root = JsonDocument.Parse(stdin).RootElement;
+            root = GoJsonInput.Parse(stdin).RootElement;
         }
         catch (JsonException e)
         {

@@ -30,7 +30,7 @@ public sealed class HostLocalConfig
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(stdin.ToArray());
+            doc = GoJsonInput.Parse(stdin.ToArray());
         }
         catch (JsonException e)
         {

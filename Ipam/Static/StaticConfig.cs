@@ -39,7 +39,7 @@ public sealed class StaticConfig
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(stdin.ToArray());
+            doc = GoJsonInput.Parse(stdin.ToArray());
         }
         catch (JsonException e)
         {

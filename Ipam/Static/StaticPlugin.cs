@@ -63,7 +63,7 @@ public sealed class StaticPlugin : CniPlugin<StaticConfig?>
         try
         {
             // Not disposed: the prevResult element points into it (see JsonFields).
-            var root = JsonDocument.Parse(stdin).RootElement;
+            var root = GoJsonInput.Parse(stdin).RootElement;
             conf = NetConf.FromElement(root);
         }
         catch (JsonException e)

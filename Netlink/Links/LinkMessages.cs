@@ -154,6 +154,7 @@ public static partial class LinkMessages
             MacvlanKind => ReadMacvlanData(new AttributeReader(data)),
             IpvlanKind => ReadIpvlanData(new AttributeReader(data)),
             VlanKind => ReadVlanData(new AttributeReader(data)),
+            VrfKind => ReadVrfData(new AttributeReader(data)),
             _ => null,
         };
         return result;

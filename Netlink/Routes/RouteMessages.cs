@@ -80,7 +80,7 @@ public static class RouteMessages
         return new RouteSpec
         {
             Family = family,
-            Destination = dst is null && rtm.rtm_dst_len == 0 ? null : new IPNetwork(dst ?? Any(family), rtm.rtm_dst_len),
+            Destination = dst is null && rtm.rtm_dst_len == 0 ? null : Destination(dst ?? Any(family), family, rtm.rtm_dst_len),
             Gateway = gateway,
             OutIndex = oif,
             Source = source,
@@ -203,6 +203,16 @@ public static class RouteMessages
 
     private static IPAddress Checked(IPAddress ip, AddressFamily family) =>
         ip.AddressFamily == family ? ip : throw new ArgumentException($"{ip} is not in the route's family {family}");
+
+    /// <summary>The kernel sends a masked RTA_DST of the message's family; anything else is a malformed reply.</summary>
+    private static IPNetwork Destination(IPAddress dst, AddressFamily family, byte prefixLength)
+    {
+        int bits = family == AddressFamily.InterNetwork ? 32 : 128;
+        if (dst.AddressFamily != family || prefixLength > bits || !IPNetwork.TryParse($"{dst}/{prefixLength}", out IPNetwork network)
+            || !network.BaseAddress.Equals(dst))
+            throw new InvalidDataException($"route message: destination {dst}/{prefixLength} is not a {family} prefix");
+        return network;
+    }
 
     private static IPAddress Any(AddressFamily family) =>
         family == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any;

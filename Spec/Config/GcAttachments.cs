@@ -20,7 +20,7 @@ public static class GcAttachments
     {
         try
         {
-            var doc = JsonDocument.Parse(stdin);
+            var doc = GoJsonInput.Parse(stdin);
             var root = JsonFields.Root(doc.RootElement, "types.GCArgs");
             var key = root.TryGet(ValidKey, out _) ? ValidKey : AliasKey;
             var list = new List<Attachment>();

@@ -37,7 +37,7 @@ public sealed class NetConf
         try
         {
             // Not disposed on purpose: Args, PrevResult, IpamRaw, Extra... point into it (see JsonFields).
-            var doc = JsonDocument.Parse(raw);
+            var doc = GoJsonInput.Parse(raw);
             var conf = FromElement(doc.RootElement);
             conf.Raw = raw;
             return conf;

@@ -27,7 +27,7 @@ public sealed class NetConfList
         try
         {
             // Not disposed on purpose: Plugins point into it (see JsonFields); libcni's map keeps exact keys.
-            var doc = JsonDocument.Parse(raw);
+            var doc = GoJsonInput.Parse(raw);
             var root = doc.RootElement;
             if (root.ValueKind == JsonValueKind.Object)
             {

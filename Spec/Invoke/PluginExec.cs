@@ -1,3 +1,4 @@
+using CniBox.Spec.Json;
 using System.Text.Json;
 using CniBox.Spec.Skeleton;
 
@@ -49,7 +50,7 @@ public static class PluginExec
         }
         try
         {
-            using var doc = JsonDocument.Parse(stdout);
+            using var doc = GoJsonInput.Parse(stdout);
             var root = doc.RootElement;
             var code = root.TryGetProperty("code", out var c) && c.TryGetInt32(out var n) ? n : ErrorCode.Internal;
             var msg = root.TryGetProperty("msg", out var m) ? m.GetString() ?? "" : "";

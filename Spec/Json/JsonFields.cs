@@ -262,7 +262,7 @@ public readonly struct JsonFields
     private static string GoKind(JsonElement value, string? goType = null) => value.ValueKind switch
     {
         JsonValueKind.String => "string",
-        JsonValueKind.Number when goType is "int" or "uint" or "int64" or "uint64" => "number " + value.GetRawText(),
+        JsonValueKind.Number when goType is "int" or "uint" or "int64" or "uint64" or "uint32" => "number " + value.GetRawText(),
         JsonValueKind.Number => "number",
         JsonValueKind.True or JsonValueKind.False => "bool",
         JsonValueKind.Array => "array",

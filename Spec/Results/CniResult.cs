@@ -26,7 +26,7 @@ public sealed class CniResult
         try
         {
             // Not disposed on purpose (see JsonFields). Go: create.DecodeVersion into an anonymous struct.
-            root = JsonDocument.Parse(json.ToArray()).RootElement;
+            root = GoJsonInput.Parse(json.ToArray()).RootElement;
             declared = JsonFields.Root(root, DecodeVersionType, owner: "").String("cniVersion");
         }
         catch (JsonException e)

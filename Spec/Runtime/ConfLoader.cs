@@ -115,7 +115,7 @@ public static class ConfLoader
         JsonElement conf;
         try
         {
-            using var doc = JsonDocument.Parse(bytes);
+            using var doc = GoJsonInput.Parse(bytes);
             conf = doc.RootElement.Clone();
         }
         catch (JsonException e)

@@ -59,7 +59,7 @@ public static class RequestConfig
         // injectRuntimeConfig runs InjectConf a second time, so everything (prevResult too) goes through a map again.
         var runtimeConfig = RuntimeConfig(plugin, capabilityArgs);
         if (runtimeConfig is null) return Encoding.UTF8.GetBytes(first);
-        using var doc = JsonDocument.Parse(first);
+        using var doc = GoJsonInput.Parse(first);
         return Encoding.UTF8.GetBytes(Inject(doc.RootElement, [("runtimeConfig", runtimeConfig)]));
     }
 

@@ -66,7 +66,7 @@ public sealed class ResultCache(string cacheDir)
     public void Save(CniResult result, byte[] config, string network, RuntimeConf rt)
     {
         var path = PathFor(network, rt);
-        Directory.CreateDirectory(ResultsDir, DirMode);
+        StateDirectories.Create(ResultsDir, DirMode);
         var bytes = Encoding.UTF8.GetBytes(Serialize(result, config, network, rt));
         using var file = new FileStream(path, new FileStreamOptions
         {
@@ -167,7 +167,7 @@ public sealed class ResultCache(string cacheDir)
     {
         try
         {
-            using var doc = JsonDocument.Parse(data);
+            using var doc = GoJsonInput.Parse(data);
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object) return null;
             string Str(string key) => Field(root, key) is { } v

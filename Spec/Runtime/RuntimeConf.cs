@@ -1,3 +1,4 @@
+using CniBox.Spec.Json;
 using System.Text.Json;
 
 namespace CniBox.Spec.Runtime;
@@ -20,7 +21,7 @@ public sealed record RuntimeConf(string ContainerId, string NetNs, string IfName
         if (string.IsNullOrEmpty(json)) return null;
         try
         {
-            using var doc = JsonDocument.Parse(json);
+            using var doc = GoJsonInput.Parse(json);
             var root = doc.RootElement;
             if (root.ValueKind == JsonValueKind.Null) return null;
             if (root.ValueKind != JsonValueKind.Object)

@@ -32,6 +32,8 @@ public abstract class CniPlugin<TConfig> : IApplet, IInProcessPlugin
     protected virtual void Gc(PluginCall call, TConfig config) { }
     protected virtual void Status(PluginCall call, TConfig config) { }
 
+    public void Validate(PluginCall call) => Parse(call);
+
     public CniResult? Handle(PluginCall call)
     {
         var config = Parse(call);

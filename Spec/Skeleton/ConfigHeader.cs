@@ -21,7 +21,7 @@ public sealed record ConfigHeader(string Name, string CniVersion, string? Versio
         string? versionError = null;
         try
         {
-            using var doc = JsonDocument.Parse(stdin);
+            using var doc = GoJsonInput.Parse(stdin);
             // Keys match as in Go (case-folded, the last non-null one wins): {"name":"ok","Name":"a/b"} is "a/b".
             // JSON null is an empty struct, as for Go; any other non-object and a non-string name are code 6.
             var root = JsonFields.Root(doc.RootElement, NameStruct, owner: "");

@@ -22,4 +22,7 @@ public interface IInProcessPlugin
 {
     /// <summary>The verb <see cref="PluginCall.Command"/>; the result for ADD, null for the other verbs.</summary>
     CniResult? Handle(PluginCall call);
+
+    /// <summary>Decodes the call's config as <see cref="Handle"/> would and acts on nothing: its config errors, early.</summary>
+    void Validate(PluginCall call) { }
 }

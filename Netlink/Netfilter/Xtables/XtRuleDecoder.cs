@@ -92,7 +92,8 @@ public static class XtRuleDecoder
 
     private static (uint Base, uint Offset, uint Length)? Payload(XtRawExpr x) =>
         x.HasOnly(NFTA_PAYLOAD_DREG, NFTA_PAYLOAD_BASE, NFTA_PAYLOAD_OFFSET, NFTA_PAYLOAD_LEN) && x.U32(NFTA_PAYLOAD_DREG) == NFT_REG_1
-            ? (x.U32(NFTA_PAYLOAD_BASE)!.Value, x.U32(NFTA_PAYLOAD_OFFSET)!.Value, x.U32(NFTA_PAYLOAD_LEN)!.Value) : null;
+        && x.U32(NFTA_PAYLOAD_BASE) is { } payloadBase && x.U32(NFTA_PAYLOAD_OFFSET) is { } offset && x.U32(NFTA_PAYLOAD_LEN) is { } length
+            ? (payloadBase, offset, length) : null;
 
     private static (byte[] Data, bool Neq)? Cmp(XtRawExpr? x) =>
         x is { Name: "cmp" } && x.HasOnly(NFTA_CMP_SREG, NFTA_CMP_OP, NFTA_CMP_DATA) && x.U32(NFTA_CMP_SREG) == NFT_REG_1

@@ -25,6 +25,7 @@ public partial class NoSharedObjectProcessTests
     [TestCase("ptp")]
     [TestCase("bandwidth")]
     [TestCase("firewall")]
+    [TestCase("flannel")]
     public void PluginVerbsOpenNoSharedObject(string applet)
     {
         RequireTools();
@@ -168,10 +169,20 @@ public partial class NoSharedObjectProcessTests
             "ptp" => NetHarness.Conf("ptp", "1.0.0", net.HostLocal("10.199.80.0/24"), wide + ",\"ipMasq\":true"),
             "bandwidth" => NetHarness.Conf("bandwidth", "1.0.0", "",
                 wide + ",\"ingressRate\":8000000,\"ingressBurst\":80000,\"egressRate\":16000000,\"egressBurst\":160000"),
+            // Its delegate, our bridge, runs in the same process: still one exec.
+            "flannel" => FlannelConf(net, wide),
             // A node without iptables tables: the nftables backend, netlink only.
             "firewall" => NetHarness.Conf("firewall", "1.0.0", "", wide + ",\"ingressPolicy\":\"same-bridge\""),
             _ => throw new ArgumentException(applet),
         };
+    }
+
+    private static string FlannelConf(NetHarness net, string wide)
+    {
+        var subnetFile = Path.Combine(net.DataDir, "subnet.env");
+        File.WriteAllText(subnetFile, "FLANNEL_NETWORK=10.199.64.0/18\nFLANNEL_SUBNET=10.199.64.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=false\n");
+        return NetHarness.Conf("flannel", "1.0.0", $"{{\"dataDir\":\"{net.DataDir}\"}}",
+            wide + $",\"subnetFile\":\"{subnetFile}\",\"dataDir\":\"{net.DataDir}/flannel\",\"delegate\":{{\"bridge\":\"cbtso0\"}}");
     }
 
     private static (ProcessResult Result, string Trace) Traced(Dictionary<string, string> env, string stdin,

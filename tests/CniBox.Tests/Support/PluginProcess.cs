@@ -10,7 +10,10 @@ public sealed record ProcessResult(int ExitCode, string Stdout, string Stderr);
 public static class PluginProcess
 {
     public static ProcessResult Run(string path, Dictionary<string, string> env, string stdin = "",
-        IReadOnlyList<string>? args = null)
+        IReadOnlyList<string>? args = null) => Run(path, env, Encoding.UTF8.GetBytes(stdin), args);
+
+    /// <summary>Stdin as raw bytes, for configs that are not valid UTF-8.</summary>
+    public static ProcessResult Run(string path, Dictionary<string, string> env, byte[] stdin, IReadOnlyList<string>? args = null)
     {
         var psi = new ProcessStartInfo(path)
         {
@@ -28,7 +31,7 @@ public static class PluginProcess
         var stderr = process.StandardError.ReadToEndAsync();
         try
         {
-            process.StandardInput.Write(stdin);
+            process.StandardInput.BaseStream.Write(stdin);
             process.StandardInput.Close();
         }
         catch (IOException)

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using CniBox.Spec;
+using CniBox.Tests.Integration.Applets.Vrf;
 using CniBox.Tests.Support;
 using CniBox.Tests.Support.Dhcp;
 using static CniBox.Tests.Integration.Applets.Contract.ContractItem;
@@ -53,6 +54,12 @@ public static class ContractCases
             Rollback = new((_, v) => NetHarness.Conf("firewall", v, ""), RefuseFirewallContainersChain, 999,
                 "failed to set up the firewall's nftables rules: "),
         },
+        new("flannel", (net, v) => Flannel(net, v), ["10.199.64.2/24"])
+        {
+            Leaves = Patterns([.. Forwarding, .. FlannelBridgeLeftovers]),
+            // The delegate bridge rolls itself back; flannel keeps the saved delegate for the DEL a runtime sends next.
+            Rollback = new((net, v) => Flannel(net, v, ",\"ipMasq\":true"), RefuseMasquerade, 999, "failed to set up IP masquerade: "),
+        },
         new("ipvlan", (net, v) => OneLink("ipvlan", net, v, "10.199.127"), ["10.199.127.2/24"])
         {
             Leaves = Patterns(OneLinkMasterLines),
@@ -85,10 +92,28 @@ public static class ContractCases
                 [RollbackWhenTheLastStepOfAddFails] = "ADD has one step, bringing lo up: no later step can fail and nothing is created",
             },
         },
+        new("host-device", (net, v) => HostDevice(net, v), ["10.199.215.2/24", "fd99:0:215::2/64"])
+        {
+            NotApplicable = new Dictionary<ContractItem, string>
+            {
+                [DelAfterTheNetnsIsGone] = "the moved device is a veth here, which dies with the container's netns (a physical " +
+                    "device would go back to the initial netns, never to the node's): nothing is left for DEL to move back",
+            },
+            // The device is moved in and configured; the route through a gateway no address reaches is refused last.
+            Rollback = new((net, v) => HostDevice(net, v, "[{\"dst\":\"10.199.219.0/24\",\"gw\":\"10.199.99.1\"}]"),
+                (_, _) => { }, 999, "failed to add route '10.199.219.0/24 via 10.199.99.1 dev eth0': "),
+        },
         new("host-local", (net, v) => IpamConf(net, v, net.HostLocal("10.199.212.0/24 fd99:0:212::/64")), ["10.199.212.2/24", "fd99:0:212::2/64"])
         {
             Rollback = new(HostLocalWithOneAddressInTheLastSet, HoldTheLastSetsAddress, 999,
                 "failed to allocate for range 1: no IP addresses available in range set: fd99:0:212::9-fd99:0:212::9"),
+        },
+        new("sbr", (_, v) => NetHarness.Conf("sbr", v, ""), ["10.199.216.2/24", "fd99:0:216::2/64"])
+        {
+            After = new ChainStep("ptp", (net, v) => Ptp(net, v, subnets: "10.199.216.0/24 fd99:0:216::/64"), Patterns(Forwarding)),
+            // The IPv6 table's default route goes to a gateway no link reaches: refused after the IPv4 table and the IPv6 rule exist.
+            Rollback = new((_, v) => NetHarness.Conf("sbr", v, "", ",\"gateways\":[\"fd99:0:219::1\"]"), (_, _) => { }, 999,
+                "Failed to add default route to fd99:0:219::1: "),
         },
         new("static", (net, v) => IpamConf(net, v, StaticIpam), ["10.199.213.5/24", "fd99:0:213::5/64"])
         {
@@ -97,6 +122,12 @@ public static class ContractCases
             {
                 [RollbackWhenTheLastStepOfAddFails] = "ADD only answers from its config: it creates nothing, so nothing can be rolled back",
             },
+        },
+        new("tap", (net, v) => Tap(net, v), ["10.199.218.2/24"])
+        {
+            // IPv4 only: a tap without a process on it has no carrier, so an IPv6 address would never finish DAD.
+            Rollback = new((net, v) => Tap(net, v, "[{\"dst\":\"10.199.219.0/24\",\"gw\":\"10.199.99.1\"}]"),
+                (_, _) => { }, 999, "failed to add route '10.199.219.0/24 via 10.199.99.1 dev eth0': "),
         },
         new("tuning", (_, v) => Tuning(v), ["10.199.190.2/24", "fd99:0:190::2/64"])
         {
@@ -113,7 +144,23 @@ public static class ContractCases
             Rollback = new((net, v) => OneLink("vlan", net, v, "10.199.128", ",\"vlanId\":95", unreachableRoute: true), (_, _) => { }, 999,
                 "failed to add route '"),
         },
+        new("vrf", (_, v) => NetHarness.Conf("vrf", v, "", ",\"vrfname\":\"cbthdvrf\""), ["10.199.217.2/24", "fd99:0:217::2/64"])
+        {
+            After = new ChainStep("ptp", (net, v) => Ptp(net, v, subnets: "10.199.217.0/24 fd99:0:217::/64"), Patterns(Forwarding)),
+            Versions = ["0.3.1", "0.4.0", "1.0.0", "1.1.0"],
+            NotApplicable = VrfKernel.Supported
+                ? new Dictionary<ContractItem, string>
+                {
+                    [RollbackWhenTheLastStepOfAddFails] = "no way to make the enslaving fail late was built: the kernel this was written on has no VRF devices",
+                }
+                : NoVrfDevices,
+        },
     ];
+
+    /// <summary>Every item that needs a successful ADD, on a kernel without VRF devices (VrfIntegrationTests checks the refusal).</summary>
+    private static Dictionary<ContractItem, string> NoVrfDevices =>
+        new[] { AddCheckDelDelAgain, DelWithEmptyNetns, DelAfterTheNetnsIsGone, EveryVersion, RollbackWhenTheLastStepOfAddFails }
+            .ToDictionary(i => i, _ => "this kernel has no VRF devices (CONFIG_NET_VRF): ADD fails with " + VrfKernel.MissingError);
 
     public const string BridgeName = "cbtcontract0";
 
@@ -129,6 +176,47 @@ public static class ContractCases
         $"^node: route -[46] .*dev={BridgeName}( |$)",
         $@"^node: sysctl /\S+/{BridgeName}/",
         $"^node: qdisc .*dev=\"{BridgeName}\"",
+    ];
+
+    /// <summary>The node device host-device moves: one end of a veth made in the node on first use, down; its peer stays up
+    /// there (a carrier for IPv6 DAD in the container) without IPv6, whose routes would come and go with that carrier.</summary>
+    public const string HostDeviceName = "cbthdct0";
+
+    private static string HostDevice(NetHarness net, string version, string routes = "")
+    {
+        if (!NetHarness.Links(net.Host).Contains(HostDeviceName))
+        {
+            net.Host.IpIn("link", "add", HostDeviceName, "type", "veth", "peer", "name", "cbthdct1");
+            TestNetns.Ip("netns", "exec", net.Host.Name, "sysctl", "-qw", "net.ipv6.conf.cbthdct1.disable_ipv6=1");
+            net.Host.IpIn("link", "set", "cbthdct1", "up");
+        }
+        return NetHarness.Conf("host-device", version, net.HostLocal("10.199.215.0/24 fd99:0:215::/64", routes), $",\"device\":\"{HostDeviceName}\"");
+    }
+
+    private static string Tap(NetHarness net, string version, string routes = "") =>
+        NetHarness.Conf("tap", version, net.HostLocal("10.199.218.0/24", routes), ",\"mtu\":1400,\"multiQueue\":true,\"owner\":0,\"group\":0");
+    /// <summary>flannel's subnet.env and dataDir: not under the harness' dataDir, whose files the IPAM items count.</summary>
+    public static readonly string FlannelDir = Path.Combine(Path.GetTempPath(), "cbt-fl-contract");
+
+    /// <summary>flannel over its default delegate, bridge (here cbtfl0), with this node's subnet from subnet.env.</summary>
+    private static string Flannel(NetHarness net, string version, string delegateExtra = "")
+    {
+        Directory.CreateDirectory(FlannelDir);
+        File.WriteAllText(Path.Combine(FlannelDir, "subnet.env"),
+            "FLANNEL_NETWORK=10.199.64.0/18\nFLANNEL_SUBNET=10.199.64.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n");
+        return NetHarness.Conf("flannel", version, $"{{\"dataDir\":\"{net.DataDir}\"}}",
+            $",\"subnetFile\":\"{FlannelDir}/subnet.env\",\"dataDir\":\"{FlannelDir}/data\",\"delegate\":{{\"bridge\":\"cbtfl0\"{delegateExtra}}}");
+    }
+
+    /// <summary>The delegate bridge's DEL leaves what Go's bridge DEL leaves (see <see cref="BridgeLeftovers"/>).</summary>
+    private static string[] FlannelBridgeLeftovers =>
+    [
+        "^node: link cbtfl0 .*kind=bridge",
+        @"^node: addr cbtfl0 inet 10\.199\.64\.1/24 ",
+        "^node: addr cbtfl0 inet6 link-local/",
+        "^node: route -[46] .*dev=cbtfl0( |$)",
+        @"^node: sysctl /\S+/cbtfl0/",
+        "^node: qdisc .*dev=\"cbtfl0\"",
     ];
 
     /// <summary>bridge (isGateway) and ptp turn on forwarding in the node and leave it on, as Go does.</summary>

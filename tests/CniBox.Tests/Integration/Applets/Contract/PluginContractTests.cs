@@ -38,6 +38,7 @@ public sealed class PluginContractTests
     public void RemoveSharedDataDirs()
     {
         if (Directory.Exists(ContractCases.TuningDataDir)) Directory.Delete(ContractCases.TuningDataDir, true);
+        if (Directory.Exists(ContractCases.FlannelDir)) Directory.Delete(ContractCases.FlannelDir, true);
         Support.Dhcp.DhcpContractServer.StopIfStarted();
     }
 
@@ -209,15 +210,16 @@ public sealed class PluginContractTests
     {
         if (c.After is not { } previous) return conf;
         var result = CniAssert.Success(_net.Run(Binaries.Applet(previous.Applet), "ADD", previous.Conf(_net, version), _container.Path, _cid));
-        // The kernel finishes the new host veth in its own time (carrier, then its IPv6 link-local address and
-        // local routes): the chained applet starts from the settled state, the link-local route there and two
-        // snapshots alike.
+        // The kernel finishes the new host veth in its own time (carrier, then its IPv6 link-local address, DAD of
+        // every address and their local routes): the chained applet starts from the settled state, the link-local
+        // route there, no address tentative and two snapshots alike.
         var watch = Stopwatch.StartNew();
         for (var state = State(); watch.Elapsed < TimeSpan.FromSeconds(5);)
         {
             Thread.Sleep(200);
             var next = State();
-            if (next.SequenceEqual(state) && next.Any(l => l.StartsWith("node: route -6 dev=VETH dst=LINKLOCAL "))) break;
+            if (next.SequenceEqual(state) && next.Any(l => l.StartsWith("node: route -6 dev=VETH dst=LINKLOCAL ")) &&
+                _net.Host.IpIn("-6", "addr", "show", "tentative").Length == 0) break;
             state = next;
         }
         return CniJson.WithPrevResult(conf, result.GetRawText());

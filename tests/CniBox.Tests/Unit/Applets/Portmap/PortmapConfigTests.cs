@@ -113,6 +113,8 @@ public class PortmapConfigTests
     [TestCase("ip6 saddr ::1", "\"ip6\"")]
     [TestCase("ip saddr", "\"saddr\"")]
     [TestCase("ip protocol tcp", "\"protocol\"")]
+    // Fuzz finding (nft-conditions): 15 characters but more than 15 bytes passed the check and NftMatch threw ArgumentException.
+    [TestCase("iifname \"ééééééééé\"", "\"ééééééééé\"")]
     public void OtherNftConditionsAreRefusedNamingTheToken(string condition, string token)
     {
         var e = Assert.Throws<CniException>(() => NftConditions.Parse([condition], AddressFamily.InterNetwork, "conditionsV4"))!;

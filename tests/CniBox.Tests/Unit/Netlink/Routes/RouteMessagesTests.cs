@@ -267,4 +267,50 @@ public sealed class RouteMessagesTests
         byte[] built = GoldenRequest.Of((ref w) => RouteMessages.Dump(ref w, 1795426080, AddressFamily.Unspecified, null));
         Assert.That(built, Is.EqualTo(golden));
     }
+
+    // Fuzz finding (netlink-dump): an RTM_NEWROUTE whose rtm_dst_len exceeds its family, or whose RTA_DST has bits
+    // past the prefix, threw IPNetwork's ArgumentOutOfRangeException instead of the codec's InvalidDataException.
+    [TestCase((byte)2, (byte)40, new byte[] { 10, 0, 0, 0 })]
+    [TestCase((byte)2, (byte)24, new byte[] { 10, 0, 0, 1 })]
+    [TestCase((byte)2, (byte)24, new byte[] { 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 })]
+    [TestCase((byte)10, (byte)129, new byte[] { 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 })]
+    public void MalformedDestinationIsInvalidData(byte family, byte dstLen, byte[] dst)
+    {
+        byte[] message = NewRoute(family, dstLen, dst);
+        var reader = new CniBox.Netlink.Codec.MessageReader(message);
+        Assert.That(reader.MoveNext(), Is.True);
+        var parsed = reader.Current;
+        InvalidDataException? thrown = null;
+        try
+        {
+            RouteMessages.Parse(parsed);
+        }
+        catch (InvalidDataException e)
+        {
+            thrown = e;
+        }
+        Assert.That(thrown?.Message, Does.Contain("is not a"));
+    }
+
+    [Test]
+    public void MaskedDestinationParses()
+    {
+        var reader = new CniBox.Netlink.Codec.MessageReader(NewRoute(2, 24, [10, 199, 1, 0]));
+        Assert.That(reader.MoveNext(), Is.True);
+        Assert.That(RouteMessages.Parse(reader.Current)?.Destination, Is.EqualTo(IPNetwork.Parse("10.199.1.0/24")));
+    }
+
+    private static byte[] NewRoute(byte family, byte dstLen, byte[] dst)
+    {
+        int length = 16 + 12 + 4 + dst.Length;
+        var m = new List<byte>();
+        m.AddRange(BitConverter.GetBytes(length));
+        m.AddRange(BitConverter.GetBytes((ushort)24)); // RTM_NEWROUTE
+        m.AddRange(new byte[10]);
+        m.AddRange([family, dstLen, 0, 0, 254, 3, 0, 1, 0, 0, 0, 0]);
+        m.AddRange(BitConverter.GetBytes((ushort)(4 + dst.Length)));
+        m.AddRange(BitConverter.GetBytes((ushort)1)); // RTA_DST
+        m.AddRange(dst);
+        return [.. m];
+    }
 }

@@ -82,4 +82,22 @@ public sealed class XtRuleDecoderTests
                 return a.Payload.ToArray();
         throw new AssertionException("no data");
     }
+
+    // Fuzz finding (nft-dump): a payload expression with all four attributes but one of them not 4 bytes long threw
+    // "Nullable object must have a value" from the decoder; such a program is one iptables-nft never writes.
+    [Test]
+    public void PayloadWithAShortAttributeIsForeign()
+    {
+        byte[] data = [.. Attr(1, [0, 0, 0, 1]), .. Attr(2, [0, 1]), .. Attr(3, [0, 0, 0, 12]), .. Attr(4, [0, 0, 0, 4])];
+        byte[] element = [.. Attr(1, "payload\0"u8.ToArray()), .. Attr(0x8002, data)];
+        byte[] program = Attr(0x8001, element);
+        var rule = new NftRuleInfo(NftFamily.Ip, "filter", "FORWARD", 1, null, ["payload"]) { Program = program };
+        Assert.That(XtRuleDecoder.Decode(rule), Is.Null);
+    }
+
+    private static byte[] Attr(ushort type, byte[] payload)
+    {
+        int padded = (payload.Length + 3) & ~3;
+        return [.. BitConverter.GetBytes((ushort)(4 + payload.Length)), .. BitConverter.GetBytes(type), .. payload, .. new byte[padded - payload.Length]];
+    }
 }

@@ -1,0 +1,115 @@
+using CniBox.Applets.Bandwidth;
+using CniBox.Applets.Bridge;
+using CniBox.Applets.Common;
+using CniBox.Applets.Firewall;
+using CniBox.Applets.Ipvlan;
+using CniBox.Applets.Loopback;
+using CniBox.Applets.Macvlan;
+using CniBox.Applets.Portmap;
+using CniBox.Applets.Ptp;
+using CniBox.Applets.Tuning;
+using CniBox.Applets.Vlan;
+using CniBox.Ipam.HostLocal;
+using CniBox.Ipam.Static;
+using CniBox.Spec;
+using CniBox.Spec.Config;
+using CniBox.Spec.Results;
+using CniBox.Spec.Runtime;
+using CniBox.Spec.Skeleton;
+using System.Net.Sockets;
+using System.Text;
+using CniBox.Netlink.Netfilter.Xtables;
+
+namespace CniBox.Fuzz;
+
+/// <summary>Every harness by name. CNI inputs are the stdin bytes, optionally followed by a NUL and CNI_ARGS.</summary>
+public static class Harnesses
+{
+    private const string MissingAllowlist = "/nonexistent/cnibox-fuzz/allowlist.conf";
+
+    public static readonly IReadOnlyList<Harness> All =
+    [
+        Cni("config-header", (stdin, _) => ConfigHeader.Parse(stdin)),
+        Cni("netconflist", (stdin, _) => NetConfList.Parse(stdin)),
+        Cni("result", (stdin, _) => CniResult.Parse(stdin)),
+        Cni("result-cache", (stdin, _) => ResultCache.TryReadV1(stdin)),
+        Cni("cni-args", (_, args) =>
+        {
+            CniArgs.Parse(args, ["IP", "MAC", "GATEWAY", "K8S_POD_NAME"]);
+            CniArgs.ParseStrict(args);
+        }),
+        Cni("config-bandwidth", (stdin, _) => BandwidthConfig.Parse(stdin)),
+        Cni("config-bridge", (stdin, args) => BridgeConfig.Parse(stdin, args)),
+        Cni("config-dummy", (stdin, _) => PluginConfig.Parse(stdin, c => c, ErrorCode.DecodingFailure, "failed to parse network config: ")),
+        Cni("config-firewall", (stdin, _) => FirewallConfig.Parse(stdin)),
+        Cni("config-host-local", (stdin, args) => HostLocalConfig.Parse(stdin, args)),
+        Cni("config-ipvlan", (stdin, _) =>
+        {
+            Ignoring(() => IpvlanConfig.Parse(stdin, CniCommand.Add));
+            IpvlanConfig.Parse(stdin, CniCommand.Del);
+        }),
+        Cni("config-loopback", (stdin, _) => LoopbackConfig.Parse(stdin)),
+        Cni("config-macvlan", (stdin, args) => MacvlanConfig.Parse(stdin, args)),
+        Cni("config-portmap", (stdin, _) => PortmapConfig.Parse(stdin, "failed to parse config: ")),
+        Cni("config-ptp", (stdin, _) => PtpConfig.Parse(stdin).RequireIpam()),
+        Cni("config-static", (stdin, args) => StaticConfig.Parse(stdin, args)),
+        Cni("config-tuning", (stdin, args) =>
+        {
+            Ignoring(() => TuningConfig.Parse(stdin, args, CniCommand.Add, MissingAllowlist));
+            TuningConfig.Parse(stdin, args, CniCommand.Del, MissingAllowlist);
+        }),
+        Cni("config-vlan", (stdin, _) => VlanConfig.Parse(stdin)),
+        Cni("tuning-backup", (stdin, _) => TuningBackup.Parse(stdin)),
+        Cni("resolv-conf", (stdin, _) => ResolvConf.Parse(Encoding.UTF8.GetString(stdin))),
+        Cni("gc-attachments", (stdin, _) => GcAttachments.ReadValid(stdin)),
+        Cni("nft-conditions", (stdin, _) =>
+        {
+            var tokens = Words(stdin);
+            Ignoring(() => NftConditions.Parse(tokens, AddressFamily.InterNetwork, "conditionsV4"));
+            NftConditions.Parse(tokens, AddressFamily.InterNetworkV6, "conditionsV6");
+        }),
+        new Harness("iptables-args", Binary: false, input =>
+        {
+            var args = Words(input.ToArray());
+            foreach (bool ipv6 in new[] { false, true })
+            {
+                try
+                {
+                    var rule = XtRuleParser.Parse(args, ipv6);
+                    _ = XtRuleEncoder.Program(rule).Count;
+                    _ = rule.ToString();
+                }
+                catch (XtRuleException)
+                {
+                }
+            }
+        }),
+        new Harness("netlink-dump", Binary: true, KernelReplies.Rtnetlink),
+        new Harness("nft-dump", Binary: true, KernelReplies.Nftables),
+    ];
+
+    /// <summary>Whitespace-separated words, as a config's condition list or an iptables command line.</summary>
+    private static string[] Words(byte[] text) =>
+        Encoding.UTF8.GetString(text).Split((char[])[' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries);
+
+    public static Harness? Find(string name) => All.FirstOrDefault(h => h.Name == name);
+
+    private static Harness Cni(string name, Action<byte[], string> parse) => new(name, Binary: false, input =>
+    {
+        int nul = input.IndexOf((byte)0);
+        byte[] stdin = (nul < 0 ? input : input[..nul]).ToArray();
+        string args = nul < 0 ? "" : Encoding.UTF8.GetString(input[(nul + 1)..]);
+        Ignoring(() => parse(stdin, args));
+    });
+
+    private static void Ignoring(Action parse)
+    {
+        try
+        {
+            parse();
+        }
+        catch (CniException)
+        {
+        }
+    }
+}
