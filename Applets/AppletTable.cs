@@ -1,6 +1,7 @@
 using CniBox.Applets.Bandwidth;
 using CniBox.Applets.Bridge;
 using CniBox.Applets.CniTool;
+using CniBox.Applets.Dhcp;
 using CniBox.Applets.Dummy;
 using CniBox.Applets.Firewall;
 using CniBox.Applets.Flannel;
@@ -16,6 +17,7 @@ using CniBox.Applets.Tuning;
 using CniBox.Applets.Vlan;
 using CniBox.Applets.Vrf;
 using CniBox.Ipam;
+using CniBox.Ipam.Dhcp;
 using CniBox.Ipam.HostLocal;
 using CniBox.Ipam.Static;
 using CniBox.Spec.Skeleton;
@@ -37,6 +39,7 @@ public static class AppletTable
         Meta("bandwidth", () => new BandwidthApplet()),
         Plugin("bridge", () => new BridgeApplet()),
         new("cnitool", AppletKind.Tool, () => new CniToolApplet()),
+        new("dhcp", AppletKind.Ipam, () => new DhcpApplet(), () => new DhcpPlugin()),
         Plugin("dummy", () => new DummyApplet()),
         Meta("firewall", () => new FirewallApplet()),
         Plugin("flannel", () => new FlannelApplet()),

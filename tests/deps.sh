@@ -7,7 +7,7 @@ case "${1:-tests}" in
   # demo.sh: ip, ping, the NativeAOT link's C toolchain, and `file` for publish.sh's static-binary check.
   demo) packages=(iproute2 iputils-ping gcc libc6-dev zlib1g-dev file) ;;
   tests) packages=(iproute2 iputils-ping gcc libc6-dev zlib1g-dev file nftables strace jq containernetworking-plugins
-    iptables time linux-libc-dev conntrack iperf3 firewalld dbus podman runc containerd busybox-static curl) ;;
+    iptables time linux-libc-dev conntrack iperf3 firewalld dbus podman runc containerd busybox-static curl dnsmasq-base) ;;
   *) sed -n '2s/^# //p' "$0" >&2; exit 2 ;;
 esac
 missing=()

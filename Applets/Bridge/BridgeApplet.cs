@@ -72,8 +72,9 @@ public sealed partial class BridgeApplet(IIpamInvoker? ipam = null) : CniPlugin<
         }
         catch
         {
-            Rollback.Run(call.Log, $"delete {call.IfName}", () => container.DeleteLink(veth.Container.Index));
+            // IPAM first, while the veth exists: dhcp's DHCPRELEASE leaves through it.
             if (ipamDone) Rollback.Run(call.Log, "IPAM DEL", () => _ipam.Del(call, cfg.IpamType));
+            Rollback.Run(call.Log, $"delete {call.IfName}", () => container.DeleteLink(veth.Container.Index));
             Rollback.Run(call.Log, "firewall teardown", () => BridgeFirewall.Teardown(cfg, call));
             throw;
         }
@@ -81,10 +82,11 @@ public sealed partial class BridgeApplet(IIpamInvoker? ipam = null) : CniPlugin<
 
     protected override void Del(PluginCall call, BridgeConfig cfg)
     {
-        // Empty or vanished netns: nothing to delete in it, but the IP is still released.
+        // IPAM first: dhcp's DHCPRELEASE leaves through the container link, which must still exist (Go #791).
+        if (cfg.IsLayer3) _ipam.Del(call, cfg.IpamType);
+        // Empty or vanished netns: nothing to delete in it, but the IP was still released.
         if (Veth.DeleteContainerLink(call.Netns, call.IfName))
             call.Log.Debug("deleted {IfName}", call.IfName);
-        if (cfg.IsLayer3) _ipam.Del(call, cfg.IpamType);
         // Needs neither the netns nor the addresses, so it also runs when CNI_NETNS is empty (Go leaks here, #810).
         BridgeFirewall.Teardown(cfg, call);
     }

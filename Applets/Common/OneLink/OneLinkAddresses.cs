@@ -75,9 +75,10 @@ public static class OneLinkAddresses
         }
         catch
         {
-            Rollback.Run(call.Log, $"delete {call.IfName}", () => container.DeleteLink(link.Index));
+            // IPAM first, while the link exists: dhcp's DHCPRELEASE leaves through it.
             if (ipamAllocated)
                 Rollback.Run(call.Log, "IPAM DEL", () => ipam.Del(call, ipamType));
+            Rollback.Run(call.Log, $"delete {call.IfName}", () => container.DeleteLink(link.Index));
             throw;
         }
     }

@@ -15,7 +15,7 @@ public class SkeletonProcessTests
         PluginProcess.Run(Loopback, env, stdin);
 
     /// <summary>Every CNI plugin applet (IPAM included); cnitool is a tool with a command line, not a plugin.</summary>
-    private static readonly string[] PluginApplets = ["bridge", "dummy", "flannel", "host-device", "host-local", "ipvlan", "loopback", "macvlan", "portmap", "ptp", "sbr", "static", "tap", "tuning", "vlan"];
+    private static readonly string[] PluginApplets = ["bridge", "dhcp", "dummy", "flannel", "host-device", "host-local", "ipvlan", "loopback", "macvlan", "portmap", "ptp", "sbr", "static", "tap", "tuning", "vlan"];
 
     /// <summary>Applets that speak fewer versions than the others (bandwidth: 0.3.0 on, firewall: 0.4.0 on, vrf: 0.3.1 on); their VERSION is the contract's.</summary>
     private static readonly string[] FewerVersions = ["bandwidth", "firewall", "vrf"];

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using CniBox.Spec;
 using CniBox.Tests.Integration.Applets.Vrf;
 using CniBox.Tests.Support;
+using CniBox.Tests.Support.Dhcp;
 using static CniBox.Tests.Integration.Applets.Contract.ContractItem;
 
 namespace CniBox.Tests.Integration.Applets.Contract;
@@ -28,6 +29,18 @@ public static class ContractCases
         {
             Leaves = Patterns([.. Forwarding, .. BridgeLeftovers]),
             Rollback = new((net, v) => Bridge(net, v, ",\"ipMasq\":true"), RefuseMasquerade, 999, "failed to set up IP masquerade: "),
+        },
+        new("dhcp", (net, v) => IpamConf(net, v, $"{{\"type\":\"dhcp\",\"daemonSocketPath\":\"{DhcpContractServer.SocketPath}\"}}"),
+            [DhcpContractServer.Address])
+        {
+            Prepare = DhcpContractServer.Prepare,
+            // The lease lives in the daemon's state dir and dnsmasq's lease file, outside the snapshot; the container's
+            // eth0 is made (and set up) by Prepare, as the main plugin would before calling IPAM.
+            AddChangesState = false,
+            NotApplicable = new Dictionary<ContractItem, string>
+            {
+                [RollbackWhenTheLastStepOfAddFails] = "ADD has one step, the daemon's lease: a failed exchange leaves no lease, file or link",
+            },
         },
         new("dummy", (net, v) => OneLink("dummy", net, v, "10.199.129"), ["10.199.129.2/24", "fd99:0:99::2/64"])
         {

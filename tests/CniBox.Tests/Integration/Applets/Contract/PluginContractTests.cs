@@ -39,6 +39,7 @@ public sealed class PluginContractTests
     {
         if (Directory.Exists(ContractCases.TuningDataDir)) Directory.Delete(ContractCases.TuningDataDir, true);
         if (Directory.Exists(ContractCases.FlannelDir)) Directory.Delete(ContractCases.FlannelDir, true);
+        Support.Dhcp.DhcpContractServer.StopIfStarted();
     }
 
     public static IEnumerable<TestCaseData> For(ContractItem item) =>
