@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using CniBox.Applets.Common.GoRegexLite;
 using CniBox.Spec;
 using CniBox.Spec.Json;
 
@@ -98,22 +98,30 @@ public static class TuningSysctls
         {
             throw new CniException(ErrorCode.Internal, $"open {allowlistPath}: {e.Message}");
         }
-        var patterns = text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
-        var allowed = new List<Regex>(patterns.Count);
-        foreach (var pattern in patterns)
+        var lines = text.Split('\n');
+        var patterns = new List<string>();
+        var allowed = new List<GoRegex>();
+        for (var i = 0; i < lines.Length; i++)
         {
+            var pattern = lines[i].Trim();
+            if (pattern.Length == 0) continue;
+            patterns.Add(pattern);
             try
             {
-                allowed.Add(new Regex(pattern, RegexOptions.CultureInvariant));
+                allowed.Add(GoRegex.Compile(pattern));
             }
-            catch (ArgumentException e)
+            catch (GoRegexException e) when (e.Unsupported)
+            {
+                throw new CniException(ErrorCode.Internal, $"{allowlistPath} line {i + 1}: {e.Message}");
+            }
+            catch (GoRegexException e)
             {
                 throw new CniException(ErrorCode.Internal, $"error parsing regexp: {e.Message}");
             }
         }
         foreach (var (key, _) in sysctls)
         {
-            if (!allowed.Any(r => r.IsMatch(key)))
+            if (!allowed.Exists(r => r.IsMatch(key)))
                 throw new CniException(ErrorCode.InvalidNetworkConfig,
                     $"Sysctl {key} is not allowed. Only the following sysctls are allowed: {GoText.List(patterns)}");
         }

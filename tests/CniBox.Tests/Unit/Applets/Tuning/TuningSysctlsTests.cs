@@ -68,6 +68,21 @@ public class TuningSysctlsTests
     }
 
     [Test]
+    public void AnInvalidRegexKeepsGoWording()
+    {
+        var e = Assert.Throws<CniException>(() => TuningSysctls.CheckAllowlist([new("net.a", "1")], Allowlist("a**")))!;
+        Assert.That(e.Msg, Is.EqualTo("error parsing regexp: invalid nested repetition operator: `**`"));
+    }
+
+    [Test]
+    public void SyntaxBeyondTheSupportedSubsetNamesItsLine()
+    {
+        var list = Allowlist("^net\\.core\\.\n\n(?i)^NET\\.\n");
+        var e = Assert.Throws<CniException>(() => TuningSysctls.CheckAllowlist([new("net.core.x", "1")], list))!;
+        Assert.That((e.Code, e.Msg), Is.EqualTo((ErrorCode.Internal, $"{list} line 3: unsupported regexp syntax (group flags): `(?i)`")));
+    }
+
+    [Test]
     public void OnlyAddChecksTheAllowlistAndItSeesArgsCniSysctlToo()
     {
         var list = Allowlist("^net\\.core\\.");
