@@ -20,6 +20,9 @@ public sealed class DelegateRunner(Func<string, IInProcessPlugin?> ours, Func<st
     public static IInProcessPlugin? OurPlugin(string type) =>
         type != "flannel" && AppletTable.Find(type) is { Kind: not AppletKind.Tool } entry ? entry.Create() as IInProcessPlugin : null;
 
+    /// <summary>The delegate's file in CNI_PATH; FindInPath's error (code 7 or 999) when there is none.</summary>
+    public string Locate(PluginCall call, string type) => PluginFinder.Find(type, call.Path);
+
     public CniResult Add(PluginCall call, string type, byte[] conf)
     {
         var request = Request(call, CniCommand.Add, conf);

@@ -34,6 +34,9 @@ public sealed class FlannelApplet(DelegateRunner? runner = null) : CniPlugin<Fla
             throw new CniException(ErrorCode.Internal, e.Message);
         }
         call.Log.Debug("flannel delegate for {ContainerId}: {Delegate}", call.ContainerId, conf.Json);
+        // Unlike flannel, a delegate that cannot run (a bad type name, none in CNI_PATH) is refused before the
+        // scratch file is written: a failed ADD leaves nothing behind for a DEL that may never come.
+        _runner.Locate(call, conf.Type);
         try
         {
             new DelegateFiles(config!.DataDir).Save(call.ContainerId, conf.Json);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CniBox.Applets.Common;
 using CniBox.Spec;
+using CniBox.Spec.Json;
 
 namespace CniBox.Applets.Flannel;
 
@@ -17,8 +18,9 @@ public sealed record FlannelConfig(
     private const string MapType = "map[string]interface {}";
 
     /// <summary>Decoding errors are Go's plain <c>failed to load netconf: ...</c>, which skel reports as code 999.</summary>
-    public static FlannelConfig Parse(byte[] stdin) =>
-        PluginConfig.Parse(stdin, c => new FlannelConfig(
+    public static FlannelConfig Parse(byte[] stdin)
+    {
+        var config = PluginConfig.Parse(stdin, c => new FlannelConfig(
             c,
             c.Root.String("cniVersion") ?? "",
             c.Root.String("subnetFile") ?? DefaultSubnetFile,
@@ -26,6 +28,11 @@ public sealed record FlannelConfig(
             Map(c, "delegate"),
             Map(c, "ipam"),
             Map(c, "runtimeConfig")), ErrorCode.Internal, "failed to load netconf: ");
+        // Go's open(2) of such a path fails with EINVAL; refused here for every command, as the same text.
+        foreach (var path in new[] { config.SubnetFile, config.DataDir })
+            if (path.Contains('\0')) throw new CniException(ErrorCode.Internal, $"open {GoText.Quote(path)}: invalid argument");
+        return config;
+    }
 
     /// <summary>A map field: absent or null is nil, anything but an object is Go's type error.</summary>
     private static JsonElement? Map(PluginConfig c, string name)

@@ -14,21 +14,45 @@ public sealed record SubnetEnv(
     /// <summary>Go's bufio.Scanner limit: a longer line stops the scan.</summary>
     private const int MaxLine = 64 * 1024;
 
+    /// <summary>Beyond Go: a file this large is refused rather than scanned (flanneld writes about 150 bytes).</summary>
+    private const int MaxFile = 16 << 20;
+
     /// <summary>Reads <paramref name="path"/>; a failure is a <see cref="FormatException"/> worded as flannel's error.</summary>
     public static SubnetEnv Load(string path)
     {
-        string text;
         if (path.Length == 0) throw new FormatException("open : no such file or directory");
         try
         {
-            // ReadAllBytes: the reader host-local's store already pages in; a StreamReader would be new code to fault in.
-            text = System.Text.Encoding.UTF8.GetString(File.ReadAllBytes(path));
+            return Parse(System.Text.Encoding.UTF8.GetString(ReadBounded(path)), path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new FormatException(OpenError(path, e));
         }
-        return Parse(text, path);
+    }
+
+    /// <summary>
+    /// The file up to its end, or up to the point where a line is already longer than the scanner takes (then
+    /// <see cref="Lines"/> stops there, as Go's scan does): a device such as /dev/zero or a huge file must not be
+    /// read whole. A RandomAccess read on the handle: the calls File.ReadAllBytes already pages in.
+    /// </summary>
+    private static byte[] ReadBounded(string path)
+    {
+        using var handle = File.OpenHandle(path);
+        var buffer = new byte[4096];
+        int length = 0, lineStart = 0;
+        while (true)
+        {
+            if (length == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
+            int n = RandomAccess.Read(handle, buffer.AsSpan(length), length);
+            if (n == 0) break;
+            int lastNewline = buffer.AsSpan(length, n).LastIndexOf((byte)'\n');
+            if (lastNewline >= 0) lineStart = length + lastNewline + 1;
+            length += n;
+            if (length - lineStart > MaxLine) break;
+            if (length > MaxFile) throw new FormatException($"{path} is larger than {MaxFile >> 20} MiB");
+        }
+        return buffer[..length];
     }
 
     public static SubnetEnv Parse(string text, string path)

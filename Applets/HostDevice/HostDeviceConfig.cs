@@ -46,6 +46,8 @@ public sealed class HostDeviceConfig
         });
         if (config.Device.Length == 0 && config.HwAddr.Length == 0 && config.KernelPath.Length == 0 && config.PciBusId.Length == 0)
             throw new CniException(ErrorCode.InvalidNetworkConfig, "specify either \"device\", \"hwaddr\", \"kernelpath\" or \"pciBusID\"");
+        foreach (var (key, value) in new[] { ("device", config.Device), ("hwaddr", config.HwAddr), ("kernelpath", config.KernelPath), ("pciBusID", config.PciBusId) })
+            if (value.Contains('\0')) throw new CniException(ErrorCode.InvalidNetworkConfig, $"invalid {key} {GoText.Quote(value)}: it has a NUL byte");
         if (config.PciBusId.Length == 0) return config;
         return new HostDeviceConfig
         {

@@ -23,6 +23,9 @@ public sealed class TapConfig
     public string SelinuxContext { get; init; } = "";
     public string Bridge { get; init; } = "";
 
+    /// <summary><c>runtimeConfig.mac</c>, already folded into <see cref="Mac"/> by Parse.</summary>
+    public string RuntimeMac { get; init; } = "";
+
     public string IpamType => Config.IpamType;
 
     /// <summary>A *uint32 key: JsonFields' UInt names Go's "uint" in its errors, tap's fields are uint32.</summary>
@@ -42,11 +45,12 @@ public sealed class TapConfig
             Group = UInt32(c.Root, "group"),
             SelinuxContext = c.Root.String("selinuxContext") ?? "",
             Bridge = c.Root.String("bridge") ?? "",
+            // Decoded with the rest (a wrong type is the same decoding error, code 6), applied after CNI_ARGS.
+            RuntimeMac = c.Root.Object("runtimeConfig", RuntimeConfigType, owner: "").String("mac") ?? "",
         });
         var mac = config.Mac;
         if (!string.IsNullOrEmpty(cniArgs) && CniArgs.Parse(cniArgs, ["MAC"]).GetValueOrDefault("MAC") is { Length: > 0 } envMac) mac = envMac;
-        var runtimeMac = config.Config.Root.Object("runtimeConfig", RuntimeConfigType, owner: "").String("mac");
-        if (!string.IsNullOrEmpty(runtimeMac)) mac = runtimeMac;
+        if (config.RuntimeMac.Length > 0) mac = config.RuntimeMac;
         if (mac.Length > 0 && GoMac.TryParse(mac) is null)
             throw new CniException(ErrorCode.InvalidNetworkConfig, $"invalid args {mac} for MAC addr: {GoMac.InvalidText(mac)}");
         if (config.Mtu < 0)

@@ -67,11 +67,16 @@ public static partial class LinkMessages
         w.EndMessage();
     }
 
+    /// <summary>
+    /// The kernel's dev_valid_name, and no NUL (IFLA_IFNAME would end there: another, shorter name). No parameter
+    /// name in the exception: an applet's error message is its text, and NativeAOT would append a resource key.
+    /// </summary>
     internal static void CheckName(string name)
     {
         if (name.Length == 0 || Encoding.UTF8.GetByteCount(name) > MaxNameBytes || name.Contains('/') || name.Contains(':')
-            || name.Any(char.IsWhiteSpace) || name is "." or "..")
-            throw new ArgumentException($"interface name \"{name}\" must be 1 to {MaxNameBytes} bytes without '/', ':' or whitespace", nameof(name));
+            || name.Contains('\0') || name.Any(char.IsWhiteSpace) || name is "." or "..")
+            throw new ArgumentException(
+                $"interface name \"{name.Replace("\0", "\\x00", StringComparison.Ordinal)}\" must be 1 to {MaxNameBytes} bytes without '/', ':', NUL or whitespace");
     }
 
     private static void SetU32(ref NetlinkWriter w, uint seq, int index, ushort attribute, uint value)

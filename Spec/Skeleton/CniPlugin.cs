@@ -62,9 +62,20 @@ public abstract class CniPlugin<TConfig> : IApplet, IInProcessPlugin
         }
         catch (Exception e)
         {
-            ctx.Log.Error(e, "{Applet} failed: {Message}", ctx.Name, e.Message);
-            return WriteError(ctx, new CniException(ErrorCode.Internal, e.Message), configVersion);
+            ctx.Log.Error(e, "{Applet} failed: {Message}", ctx.Name, TextOf(e));
+            return WriteError(ctx, new CniException(ErrorCode.Internal, TextOf(e)), configVersion);
         }
+    }
+
+    /// <summary>
+    /// An exception's own text: an ArgumentException's without the parameter suffix the runtime appends (under
+    /// NativeAOT the bare resource key "Arg_ParamName_Name, name"), which says nothing to the runtime's user.
+    /// </summary>
+    internal static string TextOf(Exception e)
+    {
+        if (e is not ArgumentException { ParamName: { } param } || e.GetType() != typeof(ArgumentException)) return e.Message;
+        var suffix = new ArgumentException("", param).Message;
+        return e.Message.EndsWith(suffix, StringComparison.Ordinal) ? e.Message[..^suffix.Length] : e.Message;
     }
 
     private int Dispatch(AppletContext ctx, ref string? configVersion)

@@ -2,13 +2,18 @@ using CniBox.Applets.Bandwidth;
 using CniBox.Applets.Bridge;
 using CniBox.Applets.Common;
 using CniBox.Applets.Firewall;
+using CniBox.Applets.Flannel;
+using CniBox.Applets.HostDevice;
 using CniBox.Applets.Ipvlan;
 using CniBox.Applets.Loopback;
 using CniBox.Applets.Macvlan;
 using CniBox.Applets.Portmap;
 using CniBox.Applets.Ptp;
+using CniBox.Applets.Sbr;
+using CniBox.Applets.Tap;
 using CniBox.Applets.Tuning;
 using CniBox.Applets.Vlan;
+using CniBox.Applets.Vrf;
 using CniBox.Ipam.HostLocal;
 using CniBox.Ipam.Static;
 using CniBox.Spec;
@@ -26,6 +31,12 @@ namespace CniBox.Fuzz;
 public static class Harnesses
 {
     private const string MissingAllowlist = "/nonexistent/cnibox-fuzz/allowlist.conf";
+    private const string MissingSysBusPci = "/nonexistent/cnibox-fuzz/pci";
+
+    /// <summary>A dual-stack subnet.env, for config-flannel's delegate build.</summary>
+    private static readonly SubnetEnv FlannelEnv = SubnetEnv.Parse(
+        "FLANNEL_NETWORK=10.1.0.0/16\nFLANNEL_SUBNET=10.1.17.1/24\nFLANNEL_IPV6_NETWORK=fc00::/48\n" +
+        "FLANNEL_IPV6_SUBNET=fc00::1/64\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n", "subnet.env");
 
     public static readonly IReadOnlyList<Harness> All =
     [
@@ -42,6 +53,18 @@ public static class Harnesses
         Cni("config-bridge", (stdin, args) => BridgeConfig.Parse(stdin, args)),
         Cni("config-dummy", (stdin, _) => PluginConfig.Parse(stdin, c => c, ErrorCode.DecodingFailure, "failed to parse network config: ")),
         Cni("config-firewall", (stdin, _) => FirewallConfig.Parse(stdin)),
+        Cni("config-flannel", (stdin, _) =>
+        {
+            var config = FlannelConfig.Parse(stdin);
+            try
+            {
+                _ = FlannelDelegate.Build(config, FlannelEnv).Json;
+            }
+            catch (FormatException)
+            {
+            }
+        }),
+        Cni("config-host-device", (stdin, _) => HostDeviceConfig.Parse(stdin, MissingSysBusPci)),
         Cni("config-host-local", (stdin, args) => HostLocalConfig.Parse(stdin, args)),
         Cni("config-ipvlan", (stdin, _) =>
         {
@@ -52,14 +75,27 @@ public static class Harnesses
         Cni("config-macvlan", (stdin, args) => MacvlanConfig.Parse(stdin, args)),
         Cni("config-portmap", (stdin, _) => PortmapConfig.Parse(stdin, "failed to parse config: ")),
         Cni("config-ptp", (stdin, _) => PtpConfig.Parse(stdin).RequireIpam()),
+        Cni("config-sbr", (stdin, _) => SbrConfig.Parse(stdin)),
         Cni("config-static", (stdin, args) => StaticConfig.Parse(stdin, args)),
+        Cni("config-tap", (stdin, args) => TapConfig.Parse(stdin, args)),
         Cni("config-tuning", (stdin, args) =>
         {
             Ignoring(() => TuningConfig.Parse(stdin, args, CniCommand.Add, MissingAllowlist));
             TuningConfig.Parse(stdin, args, CniCommand.Del, MissingAllowlist);
         }),
         Cni("config-vlan", (stdin, _) => VlanConfig.Parse(stdin)),
+        Cni("config-vrf", (stdin, _) => VrfConfig.Parse(stdin)),
         Cni("tuning-backup", (stdin, _) => TuningBackup.Parse(stdin)),
+        new Harness("subnet-env", Binary: false, input =>
+        {
+            try
+            {
+                _ = SubnetEnv.Parse(Encoding.UTF8.GetString(input), "subnet.env");
+            }
+            catch (FormatException)
+            {
+            }
+        }),
         Cni("resolv-conf", (stdin, _) => ResolvConf.Parse(Encoding.UTF8.GetString(stdin))),
         Cni("gc-attachments", (stdin, _) => GcAttachments.ReadValid(stdin)),
         Cni("nft-conditions", (stdin, _) =>

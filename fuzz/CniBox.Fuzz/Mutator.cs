@@ -13,7 +13,7 @@ public sealed class Mutator(Random random, bool binary)
 
     private static readonly byte[][] TextTokens = Tokens(
         "{", "}", "[", "]", "\"", ":", ",", "null", "true", "false", "0", "-1", "1e400", "-0", "1.5", "4294967296",
-        "9223372036854775808", "18446744073709551616", "\"\\ud800\"", "\"\\u0000\"", "\\", "\"../../etc\"", "/",
+        "9223372036854775808", "18446744073709551616", "\"\\ud800\"", "\"\\u0000\"", "\\u0000", "\\", "\"../../etc\"", "/",
         "\"cniVersion\":\"1.1.0\"", "\"cniVersion\":\"0.3.1\"", "\"cniVersion\":\"0.1.0\"", "\"name\":\"n\"",
         "\"type\":\"bridge\"", "\"ipam\":{\"type\":\"host-local\"}", "\"prevResult\":", "\"ips\":[{\"address\":\"10.0.0.2/24\"}]",
         "\"interfaces\":[{\"name\":\"eth0\"}]", "\"interface\":0", "\"routes\":[{\"dst\":\"0.0.0.0/0\"}]", "\"ranges\":[[{\"subnet\":\"10.1.0.0/16\"}]]",

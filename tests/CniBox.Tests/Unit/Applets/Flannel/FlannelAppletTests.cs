@@ -119,6 +119,16 @@ public class FlannelAppletTests
     }
 
     [Test]
+    public void DelegateThatCannotBeFoundIsRefusedBeforeAnythingIsSaved()
+    {
+        Assert.That(Run("ADD", ",\"delegate\":{\"type\":\"../../../bin/true\"}").Error(),
+            Is.EqualTo((7, "invalid plugin name \"../../../bin/true\"")));
+        Assert.That(Run("ADD", ",\"delegate\":{\"type\":\"cbt-fl-missing\"}").Error(),
+            Is.EqualTo((999, $"failed to find plugin \"cbt-fl-missing\" in path [{BinDir}]")));
+        Assert.That((_calls.Count, Directory.Exists(DataDir)), Is.EqualTo((0, false)));
+    }
+
+    [Test]
     public void StatusFailsWithCode50WhileSubnetEnvIsMissing()
     {
         Assert.That(Run("STATUS").Exit, Is.EqualTo(0));

@@ -56,4 +56,45 @@ public class SubnetEnvTests
         Assert.That(Assert.Throws<FormatException>(() => SubnetEnv.Load(path))!.Message,
             Is.EqualTo($"open {path}: no such file or directory"));
     }
+
+    [Test]
+    public void EndlessDeviceStopsAtTheScannersLineLimitInsteadOfBeingReadWhole()
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.That(Assert.Throws<FormatException>(() => SubnetEnv.Load("/dev/zero"))!.Message, Is.EqualTo("bufio.Scanner: token too long"));
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(4 << 20));
+    }
+
+    [Test]
+    public void ALineAfterAnEarlierErrorIsNeverReached()
+    {
+        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"cbt-fl-long-{Environment.ProcessId}.env");
+        try
+        {
+            File.WriteAllText(path, "FLANNEL_MTU=x\n" + new string('a', 200_000));
+            Assert.That(Assert.Throws<FormatException>(() => SubnetEnv.Load(path))!.Message,
+                Is.EqualTo("strconv.ParseUint: parsing \"x\": invalid syntax"));
+            File.WriteAllText(path, "FLANNEL_MTU=1\n" + new string('a', 200_000) + "\nFLANNEL_MTU=x\n");
+            Assert.That(Assert.Throws<FormatException>(() => SubnetEnv.Load(path))!.Message, Is.EqualTo("bufio.Scanner: token too long"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
+    public void AFileOfManyShortLinesBeyond16MiBIsRefused()
+    {
+        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"cbt-fl-huge-{Environment.ProcessId}.env");
+        try
+        {
+            File.WriteAllText(path, new string('\n', (16 << 20) + 1));
+            Assert.That(Assert.Throws<FormatException>(() => SubnetEnv.Load(path))!.Message, Is.EqualTo($"{path} is larger than 16 MiB"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

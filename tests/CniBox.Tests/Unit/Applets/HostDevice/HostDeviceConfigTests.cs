@@ -65,6 +65,8 @@ public class HostDeviceConfigTests
     [TestCase("'device':''", ErrorCode.InvalidNetworkConfig, "specify either \"device\", \"hwaddr\", \"kernelpath\" or \"pciBusID\"")]
     [TestCase("'device':5", ErrorCode.DecodingFailure, "failed to load netconf: json: cannot unmarshal number into Go struct field NetConf.device of type string")]
     [TestCase("'hwaddr':true", ErrorCode.DecodingFailure, "failed to load netconf: json: cannot unmarshal bool into Go struct field NetConf.hwaddr of type string")]
+    [TestCase("'pciBusID':'a\\u0000b'", ErrorCode.InvalidNetworkConfig, "invalid pciBusID \"a\\x00b\": it has a NUL byte")]
+    [TestCase("'kernelpath':'/sys/devices/\\u0000'", ErrorCode.InvalidNetworkConfig, "invalid kernelpath \"/sys/devices/\\x00\": it has a NUL byte")]
     public void Refusals(string keys, int code, string message)
     {
         var e = Assert.Throws<CniException>(() => Parse(keys))!;

@@ -38,6 +38,8 @@ public class TapConfigTests
     [TestCase("'mtu':-5", "", ErrorCode.InvalidNetworkConfig, "invalid MTU -5")]
     [TestCase("'mtu':'x'", "", ErrorCode.DecodingFailure, "failed to load netconf: json: cannot unmarshal string into Go struct field NetConf.mtu of type int")]
     [TestCase("'multiQueue':'yes'", "", ErrorCode.DecodingFailure, "failed to load netconf: json: cannot unmarshal string into Go struct field NetConf.multiQueue of type bool")]
+    [TestCase("'runtimeConfig':'x'", "", ErrorCode.DecodingFailure,
+        "failed to load netconf: json: cannot unmarshal string into Go struct field NetConf.runtimeConfig of type struct { Mac string \"json:\\\"mac,omitempty\\\"\" }")]
     [TestCase("", "FOO=bar", ErrorCode.Internal, "ARGS: unknown args [\"FOO=bar\"]")]
     public void Refusals(string keys, string cniArgs, int code, string message)
     {

@@ -171,4 +171,10 @@ public sealed class LinkSetMessagesTests
     [TestCase("0200.0000.0003")]
     public void ParseMacRefusesMalformedAddresses(string text) =>
         Assert.Throws<ArgumentException>(() => LinkMessages.ParseMac(text));
+
+    [TestCase("../../x", "interface name \"../../x\" must be 1 to 15 bytes without '/', ':', NUL or whitespace")]
+    [TestCase("cbt\0x", "interface name \"cbt\\x00x\" must be 1 to 15 bytes without '/', ':', NUL or whitespace")]
+    [TestCase("cbt-sixteen-byte", "interface name \"cbt-sixteen-byte\" must be 1 to 15 bytes without '/', ':', NUL or whitespace")]
+    public void BadNamesAreRefusedWithTheirTextAlone(string name, string message) =>
+        Assert.That(Assert.Throws<ArgumentException>(() => LinkMessages.CheckName(name))!.Message, Is.EqualTo(message));
 }

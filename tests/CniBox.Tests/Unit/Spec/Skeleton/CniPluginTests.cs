@@ -72,6 +72,15 @@ public class CniPluginTests
     }
 
     [Test]
+    public void AnArgumentExceptionIsItsTextWithoutTheParameterSuffix()
+    {
+        var plugin = new FakePlugin(_ => throw new ArgumentException("interface name \"x y\" is bad", "name"));
+        var outcome = Run(plugin, Env("ADD"), "{\"cniVersion\":\"1.0.0\",\"name\":\"n\"}");
+        Assert.That(outcome.Stdout, Does.Contain("\"msg\": \"interface name \\\"x y\\\" is bad\"\n"));
+        Assert.That(CniPlugin<int>.TextOf(new ArgumentNullException("name")), Is.EqualTo(new ArgumentNullException("name").Message));
+    }
+
+    [Test]
     public void StackTraceAppearsOnStderrAtDebug()
     {
         var plugin = new FakePlugin(_ => throw new InvalidOperationException("boom"));
