@@ -26,6 +26,7 @@ public static class HostileInputCatalogue
     {
         ["bandwidth"] = $$"""{"type":"bandwidth","ingressRate":800000,"ingressBurst":80000,"prevResult":{{Prev}}}""",
         ["bridge"] = $$"""{"type":"bridge","bridge":"cbthy0","ipam":{{HostLocal}}}""",
+        ["dhcp"] = """{"type":"macvlan","ipam":{"type":"dhcp","daemonSocketPath":"DATADIR/dhcp.sock"}}""",
         ["dummy"] = $$"""{"type":"dummy","ipam":{{HostLocal}}}""",
         ["firewall"] = $$"""{"type":"firewall","prevResult":{{Prev}}}""",
         ["flannel"] = """
@@ -93,6 +94,15 @@ public static class HostileInputCatalogue
                 ("vlan 5000", c => c["vlan"] = 5000, 7),
                 ("vlan -1", c => c["vlan"] = -1, 7),
                 ("overlapping ranges", c => c["ipam"] = OverlappingRanges, 999),
+            ],
+            "dhcp" =>
+            [
+                ("no daemon on the socket", _ => { }, 999),
+                ("daemonSocketPath of the wrong type", c => c["ipam"]!["daemonSocketPath"] = 5, 6),
+                ("daemonSocketPath cut short by a NUL", c => c["ipam"]!["daemonSocketPath"] = "DATADIR/x\0/y", 999),
+                ("request of the wrong type", c => c["ipam"]!["request"] = "x", 6),
+                ("provide of the wrong type", c => c["ipam"]!["provide"] = JsonNode.Parse("""[{"option":5}]"""), 6),
+                ("priority as a string", c => c["ipam"]!["priority"] = "x", 6),
             ],
             "dummy" => [("ipam of the wrong type", c => c["ipam"] = "x", 6)],
             "firewall" =>
