@@ -23,9 +23,28 @@ public sealed class PortmapRegistry(string root = PortmapRegistry.DefaultRoot)
         if (!Directory.Exists(root)) return;
         foreach (var dir in Directory.EnumerateDirectories(root).ToList())
         {
-            File.Delete(Path.Combine(dir, Safe(containerId)));
+            try
+            {
+                File.Delete(Path.Combine(dir, Safe(containerId)));
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // A concurrent DEL removed the directory with its last file.
+            }
             NetworkStateDir.RemoveIfEmpty(dir);
         }
+        NetworkStateDir.RemoveIfEmpty(root);
+    }
+
+    /// <summary>GC of <paramref name="network"/>: forgets its containers that are not in <paramref name="valid"/>.</summary>
+    public void ForgetAllBut(string network, IReadOnlySet<string> valid)
+    {
+        var dir = Path.Combine(root, Safe(network));
+        if (!Directory.Exists(dir)) return;
+        var keep = valid.Select(Safe).ToHashSet(StringComparer.Ordinal);
+        foreach (var file in Directory.GetFiles(dir))
+            if (!keep.Contains(Path.GetFileName(file))) File.Delete(file);
+        NetworkStateDir.RemoveIfEmpty(dir);
         NetworkStateDir.RemoveIfEmpty(root);
     }
 
