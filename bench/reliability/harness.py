@@ -186,6 +186,8 @@ def kill(node, args, chain):
         gc = node.run("gc", chain, ns)
         sh(f"ip netns del {os.path.basename(ns)}", check=False)
         stats["trials"] += 1
+        if t % 100 == 99:
+            print(f"{chain}: {t + 1} trials, {stats['leaks']} leaks", flush=True)
         d, after = settled_diff(node, base)
         if d or rc != 0 or gc[0] != 0:
             stats["leaks"] += 1
