@@ -40,9 +40,17 @@ public sealed class PortmapRegistry(string root = PortmapRegistry.DefaultRoot)
     public void ForgetAllBut(string network, IReadOnlySet<string> valid)
     {
         var dir = Path.Combine(root, Safe(network));
-        if (!Directory.Exists(dir)) return;
         var keep = valid.Select(Safe).ToHashSet(StringComparer.Ordinal);
-        foreach (var file in Directory.GetFiles(dir))
+        string[] files;
+        try
+        {
+            files = Directory.GetFiles(dir);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return;
+        }
+        foreach (var file in files)
             if (!keep.Contains(Path.GetFileName(file))) File.Delete(file);
         NetworkStateDir.RemoveIfEmpty(dir);
         NetworkStateDir.RemoveIfEmpty(root);
@@ -56,7 +64,14 @@ public sealed class PortmapRegistry(string root = PortmapRegistry.DefaultRoot)
         foreach (var dir in Directory.EnumerateDirectories(root))
         {
             if (Path.GetFileName(dir) == Safe(network)) continue;
-            foreach (var file in Directory.EnumerateFiles(dir)) others.Add(Path.GetFileName(file));
+            try
+            {
+                foreach (var file in Directory.GetFiles(dir)) others.Add(Path.GetFileName(file));
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // That network's last DEL removed its directory meanwhile: none of its containers to keep.
+            }
         }
         return others;
     }
