@@ -208,14 +208,20 @@ def soak(node, args, chain):
         assert rc1 == 0 and rc2 == 0, f"cycle {c}: {o1}{e1}{o2}{e2}"
         if c % 100 == 99:
             nft = sh(f"ip netns exec {NODE} nft list ruleset | grep -c .").stdout.strip()
-            du = sh("du -sb /var/lib/cni | cut -f1").stdout.strip()
-            fds = sh(f"ls /proc/*/fd -l 2>/dev/null | grep -c cbt-rk", check=False).stdout.strip()
-            checks.append({"cycle": c + 1, "nftLines": int(nft), "varLibCniBytes": int(du), "fdsOnRunNetns": int(fds)})
+            ours = [f"{r}/{CHAINS[chain][0]}" for r in ("/var/lib/cni/networks", "/var/lib/cni/firewall", "/var/lib/cni/portmap")]
+            du = sh(f"du -sb --apparent-size {' '.join(ours)} /dev/null 2>/dev/null | awk '{{s+=$1}} END {{print s}}'",
+                    check=False).stdout.strip()
+            fds = len(os.listdir("/proc/self/fd"))
+            plugins = sh(f"pgrep -c -f '^{node.dir}/bin/'", check=False).stdout.strip()
+            checks.append({"cycle": c + 1, "nftLines": int(nft), "stateBytes": int(du or 0), "harnessFds": fds,
+                           "livePluginProcesses": int(plugins or 0), "files": len(node.files())})
     d, _ = settled_diff(node, base)
     first, last = statistics.median(times[:100]) * 1000, statistics.median(times[-100:]) * 1000
     return {"cycles": args.trials, "firstMedianMs": round(first, 1), "lastMedianMs": round(last, 1),
             "leaks": 1 if d else 0, "nftLines": sorted({c["nftLines"] for c in checks}),
-            "varLibCniBytes": [c["varLibCniBytes"] for c in checks], "lingeringFds": max(c["fdsOnRunNetns"] for c in checks) if checks else 0}
+            "stateBytes": sorted({c["stateBytes"] for c in checks}), "stateFiles": sorted({c["files"] for c in checks}),
+            "harnessFds": sorted({c["harnessFds"] for c in checks}),
+            "livePluginProcesses": max((c["livePluginProcesses"] for c in checks), default=0)}
 
 
 def rule_count(node):
