@@ -103,6 +103,7 @@ public sealed class FirewallApplet(FirewallBackends? backends = null, FirewallRe
         foreach (var record in _records.InNetwork(call.NetworkName).ToList())
             if (!valid.Contains(new Attachment(record.ContainerId, record.IfName)))
                 Delete(call, record, [], config, nft);
+        _records.RemoveAbandonedTemporaries(call.NetworkName);
     }
 
     /// <summary>The attachment's rules (recorded addresses and <paramref name="extra"/> ones), its bridge's isolation when it was the last, its record.</summary>

@@ -63,9 +63,39 @@ public sealed class FirewallRecords(string root = FirewallRecords.DefaultRoot)
     {
         var dir = Path.Combine(root, Safe(network));
         if (!Directory.Exists(dir)) return;
-        File.Delete(Path.Combine(dir, FileName(containerId, ifName)));
+        var name = FileName(containerId, ifName);
+        File.Delete(Path.Combine(dir, name));
+        // An ADD killed between writing and renaming leaves its temporary file: the attachment's DEL takes it too.
+        foreach (var temporary in FilesIn(dir, name + ".tmp-*")) File.Delete(temporary);
         NetworkStateDir.RemoveIfEmpty(dir);
         NetworkStateDir.RemoveIfEmpty(root);
+    }
+
+    /// <summary>GC: the temporary files of killed writers (no process of that PID any more) in one network.</summary>
+    public void RemoveAbandonedTemporaries(string network)
+    {
+        var dir = Path.Combine(root, Safe(network));
+        if (!Directory.Exists(dir)) return;
+        foreach (var file in FilesIn(dir, "*.tmp-*"))
+        {
+            var pid = file[(file.LastIndexOf(".tmp-", StringComparison.Ordinal) + 5)..];
+            if (int.TryParse(pid, out _) && !Directory.Exists("/proc/" + pid)) File.Delete(file);
+        }
+        NetworkStateDir.RemoveIfEmpty(dir);
+        NetworkStateDir.RemoveIfEmpty(root);
+    }
+
+    /// <summary>None when a concurrent DEL removed the directory with its last file.</summary>
+    private static List<string> FilesIn(string dir, string pattern)
+    {
+        try
+        {
+            return Directory.EnumerateFiles(dir, pattern).ToList();
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return [];
+        }
     }
 
     /// <summary>The records of one network (GC).</summary>
@@ -97,7 +127,7 @@ public sealed class FirewallRecords(string root = FirewallRecords.DefaultRoot)
     {
         if (!Directory.Exists(dir)) yield break;
         network ??= Path.GetFileName(dir);
-        foreach (var file in Directory.EnumerateFiles(dir))
+        foreach (var file in FilesIn(dir, "*"))
         {
             var name = Path.GetFileName(file);
             if (name.Contains(".tmp-", StringComparison.Ordinal)) continue;

@@ -80,9 +80,12 @@ public sealed class PortmapApplet : ChainedPlugin<PortmapConfig>
     protected override void Gc(PluginCall call, PortmapConfig config)
     {
         var valid = GcAttachments.ReadValid(call.StdinData).Select(a => a.ContainerId).ToHashSet(StringComparer.Ordinal);
+        var ofThisNetwork = valid.ToHashSet(StringComparer.Ordinal);
         valid.UnionWith(_registry.OtherNetworks(call.NetworkName));
         using var nft = config.Backend == PortmapConfig.Nftables ? OpenNft() : null;
         Backend(call, config, nft).Gc(valid);
+        // A lost DEL leaves the record too: once the rules are gone, GC drops it so it neither leaks nor shields them.
+        _registry.ForgetAllBut(call.NetworkName, ofThisNetwork);
     }
 
     /// <summary>STATUS: code 50 when nf_tables cannot be spoken to (no module, no CAP_NET_ADMIN).</summary>

@@ -66,6 +66,26 @@ public sealed class PortmapRegistry(string root = PortmapRegistry.DefaultRoot)
         NetworkStateDir.RemoveIfEmpty(root);
     }
 
+    /// <summary>GC of <paramref name="network"/>: forgets its containers that are not in <paramref name="valid"/>.</summary>
+    public void ForgetAllBut(string network, IReadOnlySet<string> valid)
+    {
+        var dir = Path.Combine(root, Safe(network));
+        var keep = valid.Select(Safe).ToHashSet(StringComparer.Ordinal);
+        string[] files;
+        try
+        {
+            files = Directory.GetFiles(dir);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return;
+        }
+        foreach (var file in files)
+            if (!keep.Contains(Path.GetFileName(file))) File.Delete(file);
+        NetworkStateDir.RemoveIfEmpty(dir);
+        NetworkStateDir.RemoveIfEmpty(root);
+    }
+
     /// <summary>The containers recorded under networks other than <paramref name="network"/>: GC of this network keeps them.</summary>
     public IReadOnlySet<string> OtherNetworks(string network)
     {
@@ -74,7 +94,14 @@ public sealed class PortmapRegistry(string root = PortmapRegistry.DefaultRoot)
         foreach (var dir in Directory.EnumerateDirectories(root))
         {
             if (Path.GetFileName(dir) == Safe(network)) continue;
-            foreach (var file in Directory.EnumerateFiles(dir)) others.Add(Path.GetFileName(file));
+            try
+            {
+                foreach (var file in Directory.GetFiles(dir)) others.Add(Path.GetFileName(file));
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // That network's last DEL removed its directory meanwhile: none of its containers to keep.
+            }
         }
         return others;
     }

@@ -24,6 +24,22 @@ public class FirewallRecordsTests
         new(network, cid, ifName, backend, bridge, policy, [IpNet.Parse("10.88.0.2/32"), IpNet.Parse("fd00::2/128")]);
 
     [Test]
+    public void RemoveAndGcTakeTheTemporaryFileOfAKilledWrite()
+    {
+        _records.Write(Record("net", "killed"));
+        _records.Write(Record("net", "other"));
+        var dir = Path.Combine(_root, "net");
+        File.WriteAllText(Path.Combine(dir, "killed-eth0.tmp-4194999"), "backend ipt");
+        File.WriteAllText(Path.Combine(dir, "gone-eth0.tmp-4194998"), "backend ipt");
+        File.WriteAllText(Path.Combine(dir, $"live-eth0.tmp-{Environment.ProcessId}"), "backend ipt");
+        _records.Remove("net", "killed", "eth0");
+        Assert.That(File.Exists(Path.Combine(dir, "killed-eth0.tmp-4194999")), Is.False, "DEL leaves the killed ADD's temporary file");
+        _records.RemoveAbandonedTemporaries("net");
+        Assert.That(Directory.GetFiles(dir).Select(Path.GetFileName),
+            Is.EquivalentTo(new[] { "other-eth0", $"live-eth0.tmp-{Environment.ProcessId}" }), "a running writer's file stays");
+    }
+
+    [Test]
     public void RoundTrip()
     {
         var record = Record("net", "abc-def", "eth-1", policy: IngressPolicy.Isolated);

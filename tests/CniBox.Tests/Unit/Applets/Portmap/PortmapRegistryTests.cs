@@ -41,6 +41,21 @@ public sealed class PortmapRegistryTests
     }
 
     [Test]
+    public void GcForgetsTheNetworksContainersThatAreNotValidAndKeepsOtherNetworks()
+    {
+        var registry = new PortmapRegistry(_root);
+        registry.Record("net-a", "live");
+        registry.Record("net-a", "gone");
+        registry.Record("net-b", "other");
+        registry.ForgetAllBut("net-a", new HashSet<string> { "live" });
+        Assert.That(File.Exists(Path.Combine(_root, "net-a", "live")), Is.True);
+        Assert.That(File.Exists(Path.Combine(_root, "net-a", "gone")), Is.False, "a lost DEL's record outlived the GC");
+        Assert.That(registry.OtherNetworks("net-a"), Is.EquivalentTo(new[] { "other" }));
+        registry.ForgetAllBut("net-a", new HashSet<string>());
+        Assert.That(Directory.Exists(Path.Combine(_root, "net-a")), Is.False);
+    }
+
+    [Test]
     public void NamesCannotEscapeTheRoot()
     {
         var registry = new PortmapRegistry(_root);
