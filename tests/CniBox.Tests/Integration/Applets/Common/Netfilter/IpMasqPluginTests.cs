@@ -159,12 +159,14 @@ public sealed class IpMasqPluginTests
     [TestCase("ptp")]
     public void ARefusingNetfilterGivesACniErrorAndRollsBackTheVethAndTheIp(string plugin)
     {
-        // A chain of the same name but another type makes the kernel refuse our postrouting chain (EOPNOTSUPP).
+        // A chain of the same name but another type (a filter chain on input) makes the kernel refuse the layout
+        // (EOPNOTSUPP): the existing postrouting chain is left as it is, and masquerade rules reached from it are refused.
         Nft($"add table inet {Masquerade.Table}; add chain inet {Masquerade.Table} postrouting {{ type filter hook input priority 0; }}");
         var c = _h.Container("mqc");
         var hostLinks = NetHarness.Links(_h.Host);
         var msg = CniAssert.Error(Run(plugin, "ADD", plugin == "bridge" ? BridgeConf() : PtpConf(), c.Path, "cbt-c1"), 999);
-        Assert.That(msg, Does.StartWith("failed to set up IP masquerade: ").And.Contain("add chain inet cni_plugins_masquerade postrouting"));
+        Assert.That(msg, Does.StartWith("failed to set up IP masquerade: ").And.Contain(" inet cni_plugins_masquerade ")
+            .And.Contain("(EOPNOTSUPP)"));
         Assert.That(NetHarness.Links(c), Is.Empty, "container veth removed");
         Assert.That(NetHarness.Links(_h.Host).Where(l => l.StartsWith("veth")), Is.Empty, "host veth removed");
         Assert.That(NetHarness.Links(_h.Host).Except(hostLinks).Where(l => l != "cbtmq0"), Is.Empty);
