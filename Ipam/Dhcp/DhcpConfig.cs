@@ -49,7 +49,13 @@ public sealed record DhcpConfig(string Name, string SocketPath, IReadOnlyList<by
             skipDefault |= entry.Bool("skipDefault") ?? false;
             requested.Add(OptionCode(entry.String("option")));
         }
-        if (!skipDefault) requested.InsertRange(0, DefaultRequested.Where(c => !requested.Contains(c)));
+        if (!skipDefault)
+        {
+            var defaults = new List<byte>();
+            foreach (var code in DefaultRequested)
+                if (!requested.Contains(code)) defaults.Add(code);
+            requested.InsertRange(0, defaults);
+        }
         var args = ArgPairs(cniArgs);
         var provided = new List<(byte, byte[])>();
         foreach (var entry in ipam.Objects("provide", "[]main.ProvideOption"))

@@ -48,11 +48,12 @@ public sealed record LeaseRecord(string ClientId, string Netns, string IfName, C
         var options = new DhcpOptions();
         if (!options.TryDecode(Convert.FromHexString(r.GetProperty("options").GetString()!)))
             throw new FormatException("lease options do not decode");
-        var provided = r.GetProperty("provided").EnumerateArray().Select(p =>
+        var provided = new List<(byte, byte[])>();
+        foreach (var p in r.GetProperty("provided").EnumerateArray())
         {
             var parts = p.GetString()!.Split(':');
-            return (byte.Parse(parts[0]), Convert.FromHexString(parts[1]));
-        }).ToList();
+            provided.Add((byte.Parse(parts[0]), Convert.FromHexString(parts[1])));
+        }
         var clientId = r.GetProperty("clientId").GetString()!;
         var identity = new ClientIdentity(LeaseManager.ClientIdOption(clientId),
             Convert.FromHexString(r.GetProperty("requested").GetString()!), provided);

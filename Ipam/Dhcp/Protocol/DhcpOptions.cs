@@ -20,8 +20,6 @@ public sealed class DhcpOptions
 {
     private readonly List<(byte Code, byte[] Value)> _items = [];
 
-    public IEnumerable<byte> Codes => _items.Select(i => i.Code);
-
     public byte[]? Get(byte code)
     {
         foreach (var (c, value) in _items)
