@@ -54,7 +54,9 @@ public sealed class Allocator(RangeSet set, int rangeSetIndex, IStore store)
         foreach (var range in set)
         {
             var size = range.RangeEnd.Value - range.RangeStart.Value + 1;
-            var unusable = new HashSet<IpAddr>(allocated.Where(range.Contains));
+            var unusable = new HashSet<IpAddr>();
+            foreach (var ip in allocated)
+                if (range.Contains(ip)) unusable.Add(ip);
             foreach (var skipped in new[] { range.Gateway, range.Subnet.Network, range.Subnet.Last })
             {
                 if (range.Contains(skipped) && range.IsReserved(skipped)) unusable.Add(skipped);

@@ -99,7 +99,9 @@ internal sealed class OwnerIndex
             var buffer = new MemoryStream(liveNames.Count * 96);
             buffer.Write(Magic);
             Span<byte> word = stackalloc byte[4];
-            var kept = _entries.Where(e => live.Contains(e.Key)).ToList();
+            var kept = new List<KeyValuePair<string, Entry>>(_entries.Count);
+            foreach (var e in _entries)
+                if (live.Contains(e.Key)) kept.Add(e);
             BinaryPrimitives.WriteInt32LittleEndian(word, kept.Count);
             buffer.Write(word);
             foreach (var (name, entry) in kept)
