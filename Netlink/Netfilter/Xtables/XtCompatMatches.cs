@@ -78,7 +78,7 @@ public sealed class ConntrackMatch : XtMatch
         if (option != "--ctstate")
             return false;
         foreach (string state in value.Split(','))
-            StateMask |= States.FirstOrDefault(s => s.Name.Equals(state, StringComparison.OrdinalIgnoreCase)).Bit is var bit and not 0
+            StateMask |= StateBit(state) is var bit and not 0
                 ? bit : throw new XtRuleException($"conntrack: bad ctstate \"{state}\"");
         Invert = invert;
         return true;
@@ -102,7 +102,28 @@ public sealed class ConntrackMatch : XtMatch
     public override void Save(StringBuilder s)
     {
         s.Append(Invert ? " ! --ctstate " : " --ctstate ");
-        s.AppendJoin(',', States.Where(x => (StateMask & x.Bit) != 0).Select(x => x.Name));
+        string separator = "";
+        foreach (var (name, bit) in States)
+        {
+            if ((StateMask & bit) == 0) continue;
+            s.Append(separator).Append(name);
+            separator = ",";
+        }
+    }
+
+    // Loops, not LINQ, over the (string, ushort) table: each LINQ operator over a tuple is its own native code.
+    private static ushort StateBit(string state)
+    {
+        foreach (var (name, bit) in States)
+            if (name.Equals(state, StringComparison.OrdinalIgnoreCase)) return bit;
+        return 0;
+    }
+
+    private static int AllStates()
+    {
+        int all = 0;
+        foreach (var (_, bit) in States) all |= bit;
+        return all;
     }
 
     internal static ConntrackMatch? FromInfo(uint revision, byte[] info)
@@ -112,9 +133,9 @@ public sealed class ConntrackMatch : XtMatch
         ushort flags = BinaryPrimitives.ReadUInt16LittleEndian(info.AsSpan(MatchFlagsOffset));
         ushort invert = BinaryPrimitives.ReadUInt16LittleEndian(info.AsSpan(InvertFlagsOffset));
         ushort mask = BinaryPrimitives.ReadUInt16LittleEndian(info.AsSpan(StateMaskOffset));
-        var rest = info.ToArray();
+        var rest = (byte[])info.Clone();
         rest.AsSpan(MatchFlagsOffset, 6).Clear();
-        bool known = States.Aggregate(0, (a, s) => a | s.Bit) is var all && (mask & ~all) == 0;
+        bool known = AllStates() is var all && (mask & ~all) == 0;
         return flags == StateFlag && invert is 0 or StateFlag && known && mask != 0 && !rest.AsSpan().ContainsAnyExcept((byte)0)
             ? new ConntrackMatch { StateMask = mask, Invert = invert != 0 } : null;
     }
