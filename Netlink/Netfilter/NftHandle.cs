@@ -40,7 +40,9 @@ public sealed class NftHandle : IDisposable
     {
         var echoed = new Dictionary<int, NftRuleInfo>();
         Commit(batch, echoed);
-        return echoed.ToDictionary(e => e.Key, e => e.Value.Handle);
+        var handles = new Dictionary<int, ulong>(echoed.Count);
+        foreach (var (index, rule) in echoed) handles[index] = rule.Handle;
+        return handles;
     }
 
     /// <summary><see cref="CommitEchoingRules"/> with the whole of each new rule as the kernel made it (chain, handle, comment), in batch order.</summary>
@@ -48,7 +50,11 @@ public sealed class NftHandle : IDisposable
     {
         var echoed = new Dictionary<int, NftRuleInfo>();
         Commit(batch, echoed);
-        return echoed.OrderBy(e => e.Key).Select(e => e.Value).ToList();
+        var indexes = new List<int>(echoed.Keys);
+        indexes.Sort();
+        var rules = new List<NftRuleInfo>(indexes.Count);
+        foreach (int index in indexes) rules.Add(echoed[index]);
+        return rules;
     }
 
     /// <summary>The rule with this handle (one request, no dump), or null when the table, chain or rule is gone.</summary>
@@ -87,7 +93,9 @@ public sealed class NftHandle : IDisposable
         List<BatchFailure> failures = _socket.RequestBatch(datagram, first, last, batch.Count, "nf_tables batch", onEcho);
         if (failures.Count == 0)
             return;
-        BatchFailure f = failures.FirstOrDefault(x => x.Sequence > first && x.Sequence < last);
+        BatchFailure f = default;
+        foreach (var failure in failures)
+            if (failure.Sequence > first && failure.Sequence < last) { f = failure; break; }
         if (f == default)
         {
             f = failures[0];
