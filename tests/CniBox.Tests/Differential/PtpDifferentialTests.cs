@@ -33,12 +33,21 @@ public class PtpDifferentialTests
     private sealed record Observation(string Add, string HostAfterAdd, string ContainerAfterAdd, string Check, string Del,
         string HostAfterDel, string ContainerAfterDel, IReadOnlyList<string> IpsAfterDel);
 
+    /// <summary>The kernel adds the link-local address when it gets to it after the link is up: a loaded machine
+    /// would otherwise snapshot one side before and the other after.</summary>
+    private static void AwaitLinkLocal(TestNetns ns, string link)
+    {
+        for (var tries = 0; tries < 40 && ns.IpIn("-6", "addr", "show", "dev", link, "scope", "link").Length == 0; tries++)
+            Thread.Sleep(50);
+    }
+
     private static Observation Observe(PluginSide side, string extra, string subnets, string routes)
     {
         var conf = NetHarness.Conf("ptp", "1.0.0", side.Net.HostLocal(subnets, routes), extra);
         var add = side.Run("ADD", conf);
         var result = CniAssert.Success(add);
         var hostAfterAdd = NetnsSnapshot.Describe(side.Net.Host, ignoreTentative: true);
+        AwaitLinkLocal(side.Container, "eth0");
         var containerAfterAdd = KnownDifferences.Mask(NetnsSnapshot.Describe(side.Container));
         var check = side.Masked(side.Run("CHECK", CniJson.WithPrevResult(conf, result.GetRawText())), []);
         var del = side.Masked(side.Run("DEL", conf), []);

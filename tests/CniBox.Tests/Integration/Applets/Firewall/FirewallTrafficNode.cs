@@ -142,9 +142,12 @@ public sealed partial class FirewallTrafficNode : IDisposable
     private void RemoveRecords()
     {
         const string root = "/var/lib/cni/firewall";
-        if (!Directory.Exists(root)) return;
-        foreach (var dir in Directory.EnumerateDirectories(root, Network + "-*")) Directory.Delete(dir, true);
-        try { if (!Directory.EnumerateFileSystemEntries(root).Any()) Directory.Delete(root); }
+        // Another network's last DEL (a plugin run elsewhere) may remove the shared root meanwhile.
+        try
+        {
+            foreach (var dir in Directory.EnumerateDirectories(root, Network + "-*")) Directory.Delete(dir, true);
+            if (!Directory.EnumerateFileSystemEntries(root).Any()) Directory.Delete(root);
+        }
         catch (IOException) { }
     }
 
