@@ -14,6 +14,7 @@ using CniBox.Applets.Tap;
 using CniBox.Applets.Tuning;
 using CniBox.Applets.Vlan;
 using CniBox.Applets.Vrf;
+using CniBox.Ipam.Dhcp.Protocol;
 using CniBox.Ipam.HostLocal;
 using CniBox.Ipam.Static;
 using CniBox.Spec;
@@ -122,7 +123,22 @@ public static class Harnesses
         }),
         new Harness("netlink-dump", Binary: true, KernelReplies.Rtnetlink),
         new Harness("nft-dump", Binary: true, KernelReplies.Nftables),
+        new Harness("dhcp-packet", Binary: true, DhcpPacket),
     ];
+
+    /// <summary>A frame off the raw socket (or a bare DHCP message): decoded, taken as an ACK, its routes read and
+    /// re-encoded. Anything on the wire may be hostile: nothing here may throw.</summary>
+    private static void DhcpPacket(ReadOnlySpan<byte> input)
+    {
+        var frame = UdpFrame.TryDecode(input);
+        var message = DhcpMessage.TryDecode(frame is null ? input : frame.Payload);
+        if (message is null) return;
+        _ = message.Type;
+        _ = LeaseRoutes.Of(message.Options);
+        _ = LeaseRoutes.Router(message.Options);
+        _ = DhcpLease.FromAck(message, new byte[6], DateTimeOffset.UnixEpoch);
+        _ = DhcpMessage.TryDecode(message.Encode());
+    }
 
     /// <summary>Whitespace-separated words, as a config's condition list or an iptables command line.</summary>
     private static string[] Words(byte[] text) =>
