@@ -175,7 +175,7 @@ def kill(node, args, chain):
             rc, out, err = node.run("add", chain, ns)
             assert rc == 0, f"ADD before DEL failed: {out}{err}"
         p = node.cnitool(op, chain, ns)
-        victim = kill_plugin_after(p, rng.uniform(0, 0.05))
+        victim = kill_plugin_after(p, rng.uniform(0, args.max_delay))
         p.communicate()
         if victim:
             stats["killed"] += 1; stats["killed" + op.capitalize()] += 1
@@ -317,6 +317,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=10)
     ap.add_argument("--width", type=int, default=50)
     ap.add_argument("--seed", type=int, default=19)
+    ap.add_argument("--max-delay", type=float, default=0.05, help="kill after a random 0..MAX_DELAY s")
     args = ap.parse_args()
     node, summary, ok = Node(), {}, True
     try:
