@@ -58,4 +58,6 @@ if want portmap; then
   pm_install "$ours" "$pmours" 100 1000; pm_install "$go" "$pmgo" 100 1000
   pm_rows 1000
   ip netns del "$pmours"; ip netns del "$pmgo"
+  # The 1,000 installed mappings' registry files (our portmap records each container's rule handles).
+  rm -rf /var/lib/cni/portmap/cbt-bench-pm
 fi
