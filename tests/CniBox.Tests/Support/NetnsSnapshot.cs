@@ -113,8 +113,20 @@ public static partial class NetnsSnapshot
 
     private static IEnumerable<string> Sysctls(TestNetns ns)
     {
-        var output = TestNetns.Ip("netns", "exec", ns.Name, "sh", "-c", "grep -H . " + string.Join(' ', SysctlFiles));
-        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => "sysctl " + l);
+        // A link the kernel is still tearing down (the peer of a veth whose netns went) vanishes between the glob and
+        // the read: grep then fails on its files. The state is changing, so read again until one read is whole.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var output = TestNetns.Ip("netns", "exec", ns.Name, "sh", "-c", "grep -H . " + string.Join(' ', SysctlFiles));
+                return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => "sysctl " + l);
+            }
+            catch (InvalidOperationException) when (attempt < 10)
+            {
+                Thread.Sleep(100);
+            }
+        }
     }
 
     private static IEnumerable<JsonElement> IpJson(TestNetns ns, params string[] args) =>
