@@ -73,6 +73,13 @@ if want macvlan; then
   vrfreset="$mvreset; ip -n $cont link del cbtbvrf 2>/dev/null; CNI_COMMAND=ADD $ours/macvlan <$mvl2conf >/dev/null"
   kindrow "vrf ADD (after macvlan L2)" ADD "$vrfconf" "$vrfreset" vrf
   kindrow "vrf DEL" DEL "$vrfconf" "$vrfreset; CNI_COMMAND=ADD \$CNI_PATH/vrf <$vrfconf >/dev/null" vrf
+  # Go 1.1.1 has no tap: its second column is the `ip` floor of the same kernel work.
+  tapconf=$work/tap.json tapreset="ip -n $cont link del eth0 2>/dev/null; true"
+  echo '{"cniVersion":"1.0.0","name":"cbtbench-mv","type":"tap","mtu":1400}' >"$tapconf"
+  CNI_COMMAND=ADD ip netns exec "$node" "$work/spawn-timer" "$runs" "$tapconf" "$tapreset" \
+    CNI_PATH="$ours" "$ours/tap" ::: "$ipcmd" -n "$cont" tuntap add eth0 mode tap | summarize "tap ADD (2nd col: ip tuntap)"
+  CNI_COMMAND=DEL ip netns exec "$node" "$work/spawn-timer" "$runs" "$tapconf" "$tapreset; CNI_COMMAND=ADD $ours/tap <$tapconf >/dev/null" \
+    CNI_PATH="$ours" "$ours/tap" ::: "$ipcmd" -n "$cont" link del eth0 | summarize "tap DEL (2nd col: ip link del)"
   ip -n "$cont" link del cbtbvrf 2>/dev/null || true
   ip -n "$cont" link del eth0 2>/dev/null || true
   ip -n "$node" link del cbtmvb0
