@@ -11,7 +11,7 @@
 
 fw_conf() { # fw_conf FILE IP [BACKEND-MEMBER]
   cat >"$1" <<JSON
-{"cniVersion":"1.0.0","name":"cbt-bench-fw","type":"firewall"${3:-},
+{"cniVersion":"1.0.0","name":"cbt-bench-fw-$$","type":"firewall"${3:-},
  "prevResult":{"cniVersion":"1.0.0","interfaces":[{"name":"cbtfb0"},{"name":"eth0","sandbox":"/var/run/netns/$cont"}],
   "ips":[{"address":"$2/24","gateway":"10.199.233.1","interface":1}]}}
 JSON
@@ -87,6 +87,6 @@ if want firewall; then
   done
   ip netns del "$fwours"; ip netns del "$fwgo"; ip netns del "$fwnft"
   # Our DEL removes the record of the timed container; a network directory left by a failed run goes here.
-  rm -rf /var/lib/cni/firewall/cbt-bench-fw
+  rm -rf /var/lib/cni/firewall/cbt-bench-fw-$$
   rmdir /var/lib/cni/firewall 2>/dev/null || true
 fi

@@ -96,7 +96,7 @@ JSON
   tool "cnitool del bridge+h-l" del "$reset; $ours/cnitool add cbtbench /var/run/netns/$cont >/dev/null"
   # podman's default network: bridge (ipMasq, hairpin) + portmap + firewall (backend "") + tuning, one published port.
   cat >"$work/net.d/20-podman.conflist" <<JSON
-{"cniVersion":"1.0.0","name":"cbtbench-pod","plugins":[
+{"cniVersion":"1.0.0","name":"cbtbench-pod-$$","plugins":[
  {"type":"bridge","bridge":"cbtbench3","isGateway":true,"ipMasq":true,"hairpinMode":true,
   "ipam":{"type":"host-local","dataDir":"$work/l3ipam","ranges":[[{"subnet":"10.199.244.0/24"}]]}},
  {"type":"portmap","capabilities":{"portMappings":true}},{"type":"firewall","backend":""},{"type":"tuning"}]}
@@ -104,23 +104,23 @@ JSON
   pod() { # LABEL VERB PREPARE
     CAP_ARGS='{"portMappings":[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]}' NETCONFPATH=$work/net.d \
       CNI_CACHE_DIR=$work/cache ip netns exec "$node" "$work/spawn-timer" "$runs" /dev/null "$3" \
-      CNI_PATH="$ours" "$ours/cnitool" "$2" cbtbench-pod "/var/run/netns/$cont" ::: \
-      CNI_PATH="$go" "$ours/cnitool" "$2" cbtbench-pod "/var/run/netns/$cont" | summarize "$1"
+      CNI_PATH="$ours" "$ours/cnitool" "$2" cbtbench-pod-$$ "/var/run/netns/$cont" ::: \
+      CNI_PATH="$go" "$ours/cnitool" "$2" cbtbench-pod-$$ "/var/run/netns/$cont" | summarize "$1"
   }
-  undo="$ours/cnitool del cbtbench-pod /var/run/netns/$cont >/dev/null 2>&1; $reset"
+  undo="$ours/cnitool del cbtbench-pod-$$ /var/run/netns/$cont >/dev/null 2>&1; $reset"
   pod "podman chain add (b+pm+fw+tu)" add "$undo"
-  pod "podman chain del (b+pm+fw+tu)" del "$undo; $ours/cnitool add cbtbench-pod /var/run/netns/$cont >/dev/null"
+  pod "podman chain del (b+pm+fw+tu)" del "$undo; $ours/cnitool add cbtbench-pod-$$ /var/run/netns/$cont >/dev/null"
   # containerd's CRI (kubelet) chain: bridge (ipMasq, hairpin) + portmap + firewall + tuning + bandwidth, a pod with one
   # hostPort and both bandwidth annotations, as CAP_ARGS carries them.
-  cri_list cbtbench-cri cbtbench4 10.199.245.0/24
+  cri_list cbtbench-cri-$$ cbtbench4 10.199.245.0/24
   crichain() { # LABEL VERB PREPARE
     CAP_ARGS=$(cri_caps 8080) NETCONFPATH=$work/net.d CNI_CACHE_DIR=$work/cache ip netns exec "$node" "$work/spawn-timer" "$runs" /dev/null "$3" \
-      CNI_PATH="$ours" "$ours/cnitool" "$2" cbtbench-cri "/var/run/netns/$cont" ::: \
-      CNI_PATH="$go" "$ours/cnitool" "$2" cbtbench-cri "/var/run/netns/$cont" | summarize "$1"
+      CNI_PATH="$ours" "$ours/cnitool" "$2" cbtbench-cri-$$ "/var/run/netns/$cont" ::: \
+      CNI_PATH="$go" "$ours/cnitool" "$2" cbtbench-cri-$$ "/var/run/netns/$cont" | summarize "$1"
   }
-  undo="CAP_ARGS='$(cri_caps 8080)' $ours/cnitool del cbtbench-cri /var/run/netns/$cont >/dev/null 2>&1; $reset"
+  undo="CAP_ARGS='$(cri_caps 8080)' $ours/cnitool del cbtbench-cri-$$ /var/run/netns/$cont >/dev/null 2>&1; $reset"
   crichain "CRI chain add (b+pm+fw+tu+bw)" add "$undo"
-  crichain "CRI chain del (b+pm+fw+tu+bw)" del "$undo; CAP_ARGS='$(cri_caps 8080)' $ours/cnitool add cbtbench-cri /var/run/netns/$cont >/dev/null"
+  crichain "CRI chain del (b+pm+fw+tu+bw)" del "$undo; CAP_ARGS='$(cri_caps 8080)' $ours/cnitool add cbtbench-cri-$$ /var/run/netns/$cont >/dev/null"
 fi
 
 # 100 CRI-chain ADDs at once on one bridge (cbtbench5, 10.199.246.0/24), one container netns and host port each
@@ -128,11 +128,11 @@ fi
 # every call must succeed, with 100 distinct addresses. An untimed parallel del of all 100 follows each burst.
 if [ "$section" = cri-burst ]; then
   mkdir -p "$work/net.d" "$work/l3ipam" "$work/cache" "$work/cri-burst"
-  cri_list cbtbench-crib cbtbench5 10.199.246.0/24
+  cri_list cbtbench-crib-$$ cbtbench5 10.199.246.0/24
   for ((i = 0; i < 100; i++)); do ip netns add "$(printf 'cbt-bench-cc-%s-%03d' $$ "$i")"; done
   criburst() { # criburst PLUGINDIR VERB -> prints "wall_us failed"
     CAP_ARGS=$(cri_caps '20{i}') NETCONFPATH=$work/net.d CNI_CACHE_DIR=$work/cache CNI_PATH=$1 ip netns exec "$node" \
-      "$work/spawn-many" 100 /dev/null "$work/cri-burst" "$ours/cnitool" "$2" cbtbench-crib "/var/run/netns/cbt-bench-cc-$$-{i}"
+      "$work/spawn-many" 100 /dev/null "$work/cri-burst" "$ours/cnitool" "$2" cbtbench-crib-$$ "/var/run/netns/cbt-bench-cc-$$-{i}"
   }
   # One untimed add and del makes the bridge and its gateway address, as on a node that has run pods.
   read -r _ failed < <(criburst "$ours" add); read -r _ failed < <(criburst "$ours" del)

@@ -7,7 +7,7 @@
 
 pm_conf() { # pm_conf FILE CID IP HOSTPORT
   cat >"$1" <<JSON
-{"cniVersion":"1.0.0","name":"cbt-bench-pm","type":"portmap","capabilities":{"portMappings":true},
+{"cniVersion":"1.0.0","name":"cbt-bench-pm-$$","type":"portmap","capabilities":{"portMappings":true},
  "runtimeConfig":{"portMappings":[{"hostPort":$4,"containerPort":80,"protocol":"tcp"},
                                   {"hostPort":$4,"containerPort":80,"protocol":"udp"}]},
  "prevResult":{"cniVersion":"1.0.0","interfaces":[{"name":"cbtbpm0"},{"name":"eth0","sandbox":"/var/run/netns/$cont"}],
@@ -59,5 +59,5 @@ if want portmap; then
   pm_rows 1000
   ip netns del "$pmours"; ip netns del "$pmgo"
   # The 1,000 installed mappings' registry files (our portmap records each container's rule handles).
-  rm -rf /var/lib/cni/portmap/cbt-bench-pm
+  rm -rf /var/lib/cni/portmap/cbt-bench-pm-$$
 fi

@@ -20,7 +20,7 @@ ns="cbt-bench-$$" node="cbt-bench-node-$$" cont="cbt-bench-c-$$"
 cleanup() {
   for n in "$ns" "$node" "$cont" "cbt-bench-pmo-$$" "cbt-bench-pmg-$$" "cbt-fb-o-$$" "cbt-fb-g-$$" "cbt-fb-n-$$" \
     $(ip netns list | grep -o "^cbt-bench-cc-$$-[0-9]*"); do ip netns del "$n" 2>/dev/null || true; done
-  rm -rf "$work" /var/lib/cni/portmap/cbt-bench-pm
+  rm -rf "$work" /var/lib/cni/portmap/cbt-bench-pm-$$ /var/lib/cni/firewall/cbt-bench-fw-$$
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
