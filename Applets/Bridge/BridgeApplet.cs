@@ -84,11 +84,10 @@ public sealed partial class BridgeApplet(IIpamInvoker? ipam = null) : CniPlugin<
     {
         // IPAM first: dhcp's DHCPRELEASE leaves through the container link, which must still exist (Go #791).
         if (cfg.IsLayer3) _ipam.Del(call, cfg.IpamType);
-        // Empty or vanished netns: nothing to delete in it, but the IP was still released.
-        if (Veth.DeleteContainerLink(call.Netns, call.IfName))
+        // Empty or vanished netns: nothing to delete in it, but the IP was still released. The teardown needs neither
+        // the netns nor the addresses, so it also runs when CNI_NETNS is empty (Go leaks here, #810).
+        if (ContainerLinkDelete.Run(call.Netns, call.IfName, BridgeFirewall.HasTeardown(cfg) ? () => BridgeFirewall.Teardown(cfg, call) : null))
             call.Log.Debug("deleted {IfName}", call.IfName);
-        // Needs neither the netns nor the addresses, so it also runs when CNI_NETNS is empty (Go leaks here, #810).
-        BridgeFirewall.Teardown(cfg, call);
     }
 
     protected override void Gc(PluginCall call, BridgeConfig cfg)

@@ -25,4 +25,6 @@ internal static class BridgeFirewall
         if (cfg.IpMasq.Enabled)
             IpMasquerade.Teardown(cfg.Config.NetworkName, call.IfName, call.ContainerId);
     }
+
+    public static bool HasTeardown(BridgeConfig cfg) => cfg.MacSpoofCheck || cfg.IpMasq.Enabled;
 }

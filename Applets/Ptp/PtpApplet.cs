@@ -74,11 +74,10 @@ public sealed class PtpApplet(IIpamInvoker? ipam = null) : CniPlugin<PtpConfig>
     {
         // The Go plugin's order: release the IP first, so a broken netns never keeps it allocated.
         _ipam.Del(call, cfg.IpamType);
-        if (Veth.DeleteContainerLink(call.Netns, call.IfName))
-            call.Log.Debug("deleted {IfName}", call.IfName);
         // Go tears down only when it found addresses on the link; ours needs none, so an empty netns is covered too.
-        if (cfg.IpMasq.Enabled)
-            IpMasquerade.Teardown(cfg.Config.NetworkName, call.IfName, call.ContainerId);
+        if (ContainerLinkDelete.Run(call.Netns, call.IfName,
+                cfg.IpMasq.Enabled ? () => IpMasquerade.Teardown(cfg.Config.NetworkName, call.IfName, call.ContainerId) : null))
+            call.Log.Debug("deleted {IfName}", call.IfName);
     }
 
     protected override void Check(PluginCall call, PtpConfig cfg)
