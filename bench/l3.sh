@@ -24,7 +24,11 @@ floor() {
   chmod +x "$work/floor/$1"
   flooradd=("$ipcmd" -n "$cont" -batch "$work/floor/$1.c" +++ "$ipcmd" -batch "$work/floor/$1.n")
 }
+# The DEL floor deletes the veth our own untimed ADD made (its PREPARE runs our plugin from $work/floor-ours), so
+# both columns delete the same kernel state: a veth made by `ip -batch` has other sysctls and timers.
 floordel=("$ipcmd" -n "$cont" link del eth0)
+mkdir -p "$work/floor-ours"
+for p in bridge ptp host-local; do ln -sf "$ours/cnibox" "$work/floor-ours/$p"; done
 vethpeer="link add eth0 type veth peer name cbtfloor0 netns $node"
 
 if want bridge; then
@@ -40,7 +44,7 @@ route add default via 10.199.241.1 dev eth0" "link set cbtfloor0 master cbtbench
 link set cbtfloor0 up"
   noderow "bridge+host-local ADD" ADD "$brconf" "$reset" bridge "${flooradd[@]}"
   noderow "bridge+host-local CHECK" CHECK "$checkconf" "$checked" bridge
-  noderow "bridge+host-local DEL" DEL "$brconf" "$added" bridge "${floordel[@]}"
+  floorpath=$work/floor-ours noderow "bridge+host-local DEL" DEL "$brconf" "$added" bridge "${floordel[@]}"
 fi
 
 if want ptp; then
@@ -57,7 +61,7 @@ addr add 10.199.242.1/32 dev cbtfloor0
 route add 10.199.242.2/32 dev cbtfloor0 scope link"
   noderow "ptp+host-local ADD" ADD "$ptpconf" "$reset" ptp "${flooradd[@]}"
   noderow "ptp+host-local CHECK" CHECK "$checkconf" "$checked" ptp
-  noderow "ptp+host-local DEL" DEL "$ptpconf" "$added" ptp "${floordel[@]}"
+  floorpath=$work/floor-ours noderow "ptp+host-local DEL" DEL "$ptpconf" "$added" ptp "${floordel[@]}"
 fi
 
 # ipMasq: Go 1.1.1 masquerades with iptables (iptables-nft here: tables ip nat / ip filter), cnibox with

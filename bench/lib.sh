@@ -37,12 +37,13 @@ row() {
 # with its own CNI_PATH (our bridge finds host-local there; Go's must find Go's). PREPARE sees that CNI_PATH, so
 # "$CNI_PATH/PLUGIN" in it is the implementation about to be timed. FLOOR (optional) is a third command, the
 # `ip` processes doing the same kernel work; its CNI_PATH is $work/floor, where PLUGIN is a script doing the
-# floor's ADD, so a PREPARE that runs an untimed "$CNI_PATH/PLUGIN" ADD works for all three.
+# floor's ADD, so a PREPARE that runs an untimed "$CNI_PATH/PLUGIN" ADD works for all three. With floorpath=DIR set,
+# the floor's CNI_PATH is DIR instead (l3.sh: our plugins, so a DEL floor deletes the very veth our ADD made).
 noderow() {
   local label=$1 verb=$2 input=$3 prepare=$4 plugin=$5
   shift 5
   local floor=()
-  [ $# -eq 0 ] || floor=(::: CNI_PATH="$work/floor" "$@")
+  [ $# -eq 0 ] || floor=(::: CNI_PATH="${floorpath:-$work/floor}" "$@")
   CNI_COMMAND=$verb ip netns exec "$node" "$work/spawn-timer" "$runs" "$input" "$prepare" \
     CNI_PATH="$ours" "$ours/$plugin" ::: CNI_PATH="$go" "$go/$plugin" "${floor[@]}" | summarize "$label"
 }
