@@ -111,7 +111,7 @@ shares() {
   awk -v label="$label" '
     FNR == 1 { file++ }
     file == 1 || file == 3 { if ($1 == "===") { run[file]++; impl[file, run[file]] = $2 } else ms[file, run[file], $1] += $2; next }
-    { r = ++tr[file]; tot[file - 1, r] = $2 / 1000; tim[file - 1, r] = $1 }
+    { r = ++tr[file]; tot[file - 1, r] = $2 / 1000; if ($4 != 0) failed[(file == 2) ? "ADD" : "DEL"]++ }
     function add(v, key) { vals[key, ++cnt[key]] = v }
     function med(key,   k, i, j, t, a) {
       k = cnt[key]; if (!k) return "-"
@@ -132,6 +132,7 @@ shares() {
       parts[++n] = "cnitool"; seen["cnitool"] = 1; parts[++n] = "total"; seen["total"] = 1
       for (p = 1; p <= n; p++) if (seen[parts[p]])
         printf "| %-6s %-21s | %8s | %7s | %8s | %7s |\n", label, parts[p], med("oursadd" parts[p]), med("goadd" parts[p]), med("oursdel" parts[p]), med("godel" parts[p])
+      for (v in failed) printf "**%s: %d failed %s runs**\n", label, failed[v], v
     }' "$work/log.add" "$work/total.add" "$work/log.del" "$work/total.del"
 }
 
@@ -190,10 +191,11 @@ SH
   local nrules nchains
   nrules=$(grep -c '^delete rule' "$work/floor.nft" || true); nchains=$(grep -c '^delete chain' "$work/floor.nft" || true)
   awk -v label="$label" -v r="$nrules" -v c="$nchains" -v l="$(grep -c '^link del' "$work/floor.links" || true)" '
-    { a[++k] = $2 / 1000 }
+    { a[++k] = $2 / 1000; if ($4 != 0) bad++ }
     END { for (i = 2; i <= k; i++) { t = a[i]; for (j = i - 1; j > 0 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
           printf "| %-6s %-21s |          |         | %8.1f |         | ip link del eth0; ip -batch: %d link del; nft -f: %d rules, %d chains deleted\n",
-            label, "floor (tools)", (k % 2) ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2, l, r, c }' "$work/floor.times"
+            label, "floor (tools)", (k % 2) ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2, l, r, c
+          if (bad) printf "**%d of %d floor runs failed**\n", bad, k }' "$work/floor.times"
   innode sh -c "CNI_PATH=$ours CAP_ARGS='$caps' $ours/cnitool del $net /var/run/netns/$cont >/dev/null 2>&1" || true
 }
 
