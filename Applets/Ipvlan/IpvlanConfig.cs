@@ -1,4 +1,5 @@
 using CniBox.Applets.Common;
+using CniBox.Applets.Common.OneLink;
 using CniBox.Spec;
 using CniBox.Spec.Results;
 using CniBox.Spec.Skeleton;
@@ -10,7 +11,7 @@ namespace CniBox.Applets.Ipvlan;
 /// chained, else the default-route interface), <c>mode</c> l2/l3/l3s, <c>mtu</c>, <c>linkInContainer</c>, plus
 /// the generic <c>ipam</c> (may be empty when chained: the prevResult's IPs are used) and <c>dns</c>.
 /// </summary>
-public sealed class IpvlanConfig
+public sealed class IpvlanConfig : IOneLinkConfig
 {
     public const string DefaultMode = "l2";
 

@@ -1,4 +1,5 @@
 using CniBox.Applets.Common;
+using CniBox.Applets.Common.OneLink;
 using CniBox.Spec;
 
 namespace CniBox.Applets.Macvlan;
@@ -8,7 +9,7 @@ namespace CniBox.Applets.Macvlan;
 /// <c>mode</c>, <c>mtu</c>, <c>mac</c> (overridden by CNI_ARGS <c>MAC</c>, then <c>runtimeConfig.mac</c>),
 /// <c>bcqueuelen</c>, <c>linkInContainer</c>, plus the generic <c>ipam</c> (empty: L2 only) and <c>dns</c>.
 /// </summary>
-public sealed record MacvlanConfig
+public sealed record MacvlanConfig : IOneLinkConfig
 {
     public const string DefaultMode = "bridge";
 

@@ -1,4 +1,5 @@
 using CniBox.Applets.Common;
+using CniBox.Applets.Common.OneLink;
 using CniBox.Netlink.Links;
 using CniBox.Spec;
 
@@ -9,7 +10,7 @@ namespace CniBox.Applets.Vlan;
 /// the master's, checked where the master is known), <c>linkInContainer</c>, plus the generic <c>ipam</c>
 /// (required by ADD) and <c>dns</c>.
 /// </summary>
-public sealed class VlanConfig
+public sealed class VlanConfig : IOneLinkConfig
 {
     public required PluginConfig Config { get; init; }
     public required string Master { get; init; }

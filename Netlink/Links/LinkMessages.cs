@@ -118,18 +118,72 @@ public static partial class LinkMessages
         return text.ToString();
     }
 
-    /// <summary>"aa:bb:cc:dd:ee:ff" (or '-' separated) into 6 bytes, as <c>ip link set address</c> takes it.</summary>
-    public static byte[] ParseMac(string mac)
+    /// <summary>
+    /// An Ethernet MAC into its 6 bytes, for IFLA_ADDRESS: the forms of <see cref="TryParseMac"/>, an
+    /// ArgumentException (Go's form refused, or another length) otherwise.
+    /// </summary>
+    public static byte[] ParseMac(string mac) => TryParseMac(mac) switch
     {
-        string[] parts = mac.Split(mac.Contains('-') ? '-' : ':');
-        var bytes = new byte[parts.Length];
-        for (int i = 0; i < parts.Length; i++)
+        null => throw new ArgumentException($"invalid MAC address \"{mac}\"", nameof(mac)),
+        { Length: 6 } bytes => bytes,
+        _ => throw new ArgumentException($"invalid MAC address \"{mac}\": expected 6 bytes", nameof(mac)),
+    };
+
+    /// <summary>
+    /// Go's <c>net.ParseMAC</c>: 6, 8 or 20 bytes written as <c>00:00:5e:00:53:01</c>, <c>00-00-5E-00-53-01</c> or
+    /// <c>0000.5e00.5301</c>, one separator throughout, two hex digits per byte (four per dotted group); null
+    /// where Go refuses the text.
+    /// </summary>
+    public static byte[]? TryParseMac(string s)
+    {
+        if (s.Length < 14) return null;
+        if (s[2] is ':' or '-')
         {
-            if (parts[i].Length is < 1 or > 2 || !byte.TryParse(parts[i], System.Globalization.NumberStyles.HexNumber, null, out bytes[i]))
-                throw new ArgumentException($"invalid MAC address \"{mac}\"", nameof(mac));
+            if ((s.Length + 1) % 3 != 0) return null;
+            var n = (s.Length + 1) / 3;
+            if (!IsMacLength(n)) return null;
+            var bytes = new byte[n];
+            for (int i = 0, x = 0; i < n; i++, x += 3)
+                if (!TryMacByte(s, x, s[2], out bytes[i])) return null;
+            return bytes;
         }
-        return parts.Length == 6 ? bytes : throw new ArgumentException($"invalid MAC address \"{mac}\": expected 6 bytes", nameof(mac));
+        if (s[4] == '.')
+        {
+            if ((s.Length + 1) % 5 != 0) return null;
+            var n = 2 * (s.Length + 1) / 5;
+            if (!IsMacLength(n)) return null;
+            var bytes = new byte[n];
+            for (int i = 0, x = 0; i < n; i += 2, x += 5)
+            {
+                if (!TryMacByte(s, x, null, out bytes[i]) || !TryMacByte(s, x + 2, '.', out bytes[i + 1])) return null;
+            }
+            return bytes;
+        }
+        return null;
     }
+
+    private static bool IsMacLength(int n) => n is 6 or 8 or 20;
+
+    /// <summary>Two hex digits at <paramref name="at"/>, followed by <paramref name="separator"/> unless the text ends there.</summary>
+    private static bool TryMacByte(string s, int at, char? separator, out byte value)
+    {
+        value = 0;
+        if (at + 2 > s.Length) return false;
+        if (separator is { } sep && at + 2 < s.Length && s[at + 2] != sep) return false;
+        var hi = HexDigit(s[at]);
+        var lo = HexDigit(s[at + 1]);
+        if (hi < 0 || lo < 0) return false;
+        value = (byte)(hi << 4 | lo);
+        return true;
+    }
+
+    private static int HexDigit(char c) => c switch
+    {
+        >= '0' and <= '9' => c - '0',
+        >= 'a' and <= 'f' => c - 'a' + 10,
+        >= 'A' and <= 'F' => c - 'A' + 10,
+        _ => -1,
+    };
 
     private record struct KindInfo(string? Kind, LinkKindData? Data, string? SlaveKind, BridgePortInfo? Port);
 

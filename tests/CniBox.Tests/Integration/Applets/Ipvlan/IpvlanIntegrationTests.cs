@@ -1,3 +1,4 @@
+using CniBox.Tests.Integration.Applets.Common.OneLink;
 using CniBox.Tests.Support;
 
 namespace CniBox.Tests.Integration.Applets.Ipvlan;
@@ -7,30 +8,8 @@ namespace CniBox.Tests.Integration.Applets.Ipvlan;
 /// that need one links skip on exactly "kernel has no ipvlan support (...)", and one test proves that failure is clean.
 /// </summary>
 [Category("root")]
-public class IpvlanIntegrationTests
+public class IpvlanIntegrationTests() : OneLinkMasterFixture("ipvlan", "10.199.127.0/24 fd99:0:97::/64")
 {
-    private const string Master = "cbtmv0";
-
-    private NetHarness _h = null!;
-    private TestNetns _c = null!;
-
-    [SetUp]
-    public void Create()
-    {
-        Binaries.RequirePublished();
-        _h = new NetHarness("mv-h");
-        _c = _h.Container("mv-a");
-        _h.Host.IpIn("link", "add", Master, "type", "veth", "peer", "name", "cbtmv1");
-        _h.Host.IpIn("link", "set", Master, "up");
-    }
-
-    [TearDown]
-    public void Destroy() => _h.Dispose();
-
-    private string Conf(string extra) => NetHarness.Conf("ipvlan", "1.0.0", _h.HostLocal("10.199.127.0/24 fd99:0:97::/64"), extra);
-
-    private ProcessResult Run(string verb, string conf) => _h.Run(Binaries.Applet("ipvlan"), verb, conf, _c.Path, "cbt-mv1");
-
     [TestCase("l2")]
     [TestCase("l3")]
     [TestCase("l3s")]
@@ -38,24 +17,24 @@ public class IpvlanIntegrationTests
     {
         var conf = Conf($",\"master\":\"{Master}\",\"mode\":\"{mode}\"");
         var result = CniAssert.Success(KernelLinkKinds.IgnoreIfMissing(Run("ADD", conf)));
-        var link = NetHarness.Link(_c, "eth0");
+        var link = NetHarness.Link(Container, "eth0");
         Assert.That(link.GetProperty("linkinfo").GetProperty("info_data").GetProperty("mode").GetString(), Is.EqualTo(mode));
         CniAssert.SilentSuccess(Run("CHECK", CniJson.WithPrevResult(conf, result.GetRawText())));
         CniAssert.SilentSuccess(Run("DEL", conf));
-        Assert.That(NetHarness.Links(_c), Is.Empty);
-        Assert.That(_h.AllocatedIps(), Is.Empty);
+        Assert.That(NetHarness.Links(Container), Is.Empty);
+        Assert.That(Harness.AllocatedIps(), Is.Empty);
     }
 
     [Test]
     public void ChainedWithoutIpamItTakesThePrevResultsIps()
     {
         var prev = "{\"cniVersion\":\"1.0.0\",\"interfaces\":[{\"name\":\"cbtmv0\"}],\"ips\":[{\"address\":\"10.199.127.9/24\",\"interface\":0}]}";
-        var conf = NetHarness.Conf("ipvlan", "1.0.0", "", ",\"prevResult\":" + prev);
+        var conf = Conf(",\"prevResult\":" + prev, ipam: false);
         var result = CniAssert.Success(KernelLinkKinds.IgnoreIfMissing(Run("ADD", conf)));
         Assert.That(result.GetProperty("ips")[0].GetProperty("address").GetString(), Is.EqualTo("10.199.127.9/24"));
         Assert.That(result.GetProperty("interfaces")[0].GetProperty("name").GetString(), Is.EqualTo("eth0"));
-        Assert.That(NetHarness.Link(_c, "eth0").GetProperty("link_index").GetInt32(),
-            Is.EqualTo(NetHarness.Link(_h.Host, Master).GetProperty("ifindex").GetInt32()));
+        Assert.That(NetHarness.Link(Container, "eth0").GetProperty("link_index").GetInt32(),
+            Is.EqualTo(NetHarness.Link(Harness.Host, Master).GetProperty("ifindex").GetInt32()));
         CniAssert.SilentSuccess(Run("DEL", conf));
     }
 
@@ -65,9 +44,9 @@ public class IpvlanIntegrationTests
         var result = Run("ADD", Conf($",\"master\":\"{Master}\",\"mode\":\"l3\""));
         if (result.ExitCode == 0) Assert.Ignore("this kernel has ipvlan");
         Assert.That(CniAssert.Error(result, 999), Is.EqualTo("kernel has no ipvlan support (CONFIG_IPVLAN / modprobe ipvlan)"));
-        Assert.That(NetHarness.Links(_c), Is.Empty);
-        Assert.That(_h.AllocatedIps(), Is.Empty);
-        Assert.That(NetHarness.Links(_h.Host), Is.EquivalentTo(new[] { Master, "cbtmv1" }));
+        Assert.That(NetHarness.Links(Container), Is.Empty);
+        Assert.That(Harness.AllocatedIps(), Is.Empty);
+        Assert.That(NetHarness.Links(Harness.Host), Is.EquivalentTo(new[] { Master, MasterPeer }));
     }
 
     [Test]
@@ -75,9 +54,9 @@ public class IpvlanIntegrationTests
     {
         Assert.That(CniAssert.Error(Run("ADD", Conf($",\"master\":\"{Master}\",\"mode\":\"l4\"")), 999), Is.EqualTo("unknown ipvlan mode: \"l4\""));
         Assert.That(CniAssert.Error(Run("ADD", Conf(",\"master\":\"cbtmvx\"")), 999), Is.EqualTo("failed to lookup master \"cbtmvx\": Link not found"));
-        Assert.That(CniAssert.Error(Run("ADD", NetHarness.Conf("ipvlan", "1.0.0", "", $",\"master\":\"{Master}\"")), 7),
+        Assert.That(CniAssert.Error(Run("ADD", Conf($",\"master\":\"{Master}\"", ipam: false)), 7),
             Does.StartWith("ipvlan needs an \"ipam\" object"));
-        Assert.That(_h.AllocatedIps(), Is.Empty);
-        Assert.That(NetHarness.Links(_c), Is.Empty);
+        Assert.That(Harness.AllocatedIps(), Is.Empty);
+        Assert.That(NetHarness.Links(Container), Is.Empty);
     }
 }

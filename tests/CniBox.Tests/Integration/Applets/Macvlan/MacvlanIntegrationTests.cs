@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CniBox.Tests.Integration.Applets.Common.OneLink;
 using CniBox.Tests.Support;
 
 namespace CniBox.Tests.Integration.Applets.Macvlan;
@@ -8,35 +9,8 @@ namespace CniBox.Tests.Integration.Applets.Macvlan;
 /// namespaces; the node's own default route (via cbtmv0) stands in for the host's, which is never touched.
 /// </summary>
 [Category("root")]
-public class MacvlanIntegrationTests
+public class MacvlanIntegrationTests() : OneLinkMasterFixture("macvlan", "10.199.95.0/24")
 {
-    private const string Master = "cbtmv0";
-
-    private NetHarness _h = null!;
-    private TestNetns _c = null!;
-
-    [SetUp]
-    public void Create()
-    {
-        Binaries.RequirePublished();
-        _h = new NetHarness("mv-h");
-        _c = _h.Container("mv-a");
-        _h.Host.IpIn("link", "add", Master, "type", "veth", "peer", "name", "cbtmv1");
-        _h.Host.IpIn("link", "set", Master, "up");
-        _h.Host.IpIn("link", "set", "cbtmv1", "up");
-    }
-
-    [TearDown]
-    public void Destroy() => _h.Dispose();
-
-    private static string Macvlan => Binaries.Applet("macvlan");
-
-    private string Conf(string extra = "", string subnet = "10.199.95.0/24", bool ipam = true) =>
-        NetHarness.Conf("macvlan", "1.0.0", ipam ? _h.HostLocal(subnet) : "", extra);
-
-    private ProcessResult Run(string verb, string conf, TestNetns? container = null, string cniArgs = "", string containerId = "cbt-mv1") =>
-        _h.Run(Macvlan, verb, conf, (container ?? _c).Path, containerId, cniArgs: cniArgs);
-
     private static JsonElement Link(TestNetns ns, string name = "eth0") => NetHarness.Link(ns, name);
 
     [TestCase("bridge")]
@@ -49,17 +23,17 @@ public class MacvlanIntegrationTests
         var conf = Conf($",\"master\":\"{Master}\",\"mode\":\"{mode}\"");
         var result = CniAssert.Success(Run("ADD", conf));
         var iface = result.GetProperty("interfaces")[0];
-        var link = Link(_c);
+        var link = Link(Container);
         Assert.That(iface.GetProperty("name").GetString(), Is.EqualTo("eth0"));
-        Assert.That(iface.GetProperty("sandbox").GetString(), Is.EqualTo(_c.Path));
+        Assert.That(iface.GetProperty("sandbox").GetString(), Is.EqualTo(Container.Path));
         Assert.That(iface.GetProperty("mac").GetString(), Is.EqualTo(link.GetProperty("address").GetString()));
         Assert.That(result.GetProperty("ips")[0].GetProperty("interface").GetInt32(), Is.EqualTo(0));
         Assert.That(link.GetProperty("linkinfo").GetProperty("info_kind").GetString(), Is.EqualTo("macvlan"));
         Assert.That(link.GetProperty("linkinfo").GetProperty("info_data").GetProperty("mode").GetString(), Is.EqualTo(mode));
-        Assert.That(link.GetProperty("link_index").GetInt32(), Is.EqualTo(Link(_h.Host, Master).GetProperty("ifindex").GetInt32()));
-        Assert.That(_c.IpIn("addr", "show", "dev", "eth0"), Does.Contain("inet 10.199.95.2/24"));
-        Assert.That(Sysctl(_c, "net.ipv4.conf.eth0.arp_notify"), Is.EqualTo("1"));
-        Assert.That(Sysctl(_c, "net.ipv6.conf.eth0.ndisc_notify"), Is.EqualTo("1"));
+        Assert.That(link.GetProperty("link_index").GetInt32(), Is.EqualTo(Link(Harness.Host, Master).GetProperty("ifindex").GetInt32()));
+        Assert.That(Container.IpIn("addr", "show", "dev", "eth0"), Does.Contain("inet 10.199.95.2/24"));
+        Assert.That(Sysctl(Container, "net.ipv4.conf.eth0.arp_notify"), Is.EqualTo("1"));
+        Assert.That(Sysctl(Container, "net.ipv6.conf.eth0.ndisc_notify"), Is.EqualTo("1"));
 
         CniAssert.SilentSuccess(Run("CHECK", CniJson.WithPrevResult(conf, result.GetRawText())));
         var otherMode = mode == "vepa" ? "private" : "vepa";
@@ -67,8 +41,8 @@ public class MacvlanIntegrationTests
             Is.EqualTo($"Container macvlan mode {mode} does not match expected value: {otherMode}"));
 
         CniAssert.SilentSuccess(Run("DEL", conf));
-        Assert.That(NetHarness.Links(_c), Is.Empty);
-        Assert.That(_h.AllocatedIps(), Is.Empty);
+        Assert.That(NetHarness.Links(Container), Is.Empty);
+        Assert.That(Harness.AllocatedIps(), Is.Empty);
         CniAssert.SilentSuccess(Run("DEL", conf));
     }
 
@@ -77,11 +51,11 @@ public class MacvlanIntegrationTests
     {
         var error = CniAssert.Error(Run("ADD", Conf($",\"master\":\"{Master}\",\"mtu\":1501")), 999);
         Assert.That(error, Is.EqualTo("invalid MTU 1501, must be [0, master MTU(1500)]"));
-        Assert.That(NetHarness.Links(_c), Is.Empty);
-        Assert.That(_h.AllocatedIps(), Is.Empty);
+        Assert.That(NetHarness.Links(Container), Is.Empty);
+        Assert.That(Harness.AllocatedIps(), Is.Empty);
 
         CniAssert.Success(Run("ADD", Conf($",\"master\":\"{Master}\",\"mtu\":1400")));
-        Assert.That(Link(_c).GetProperty("mtu").GetInt32(), Is.EqualTo(1400));
+        Assert.That(Link(Container).GetProperty("mtu").GetInt32(), Is.EqualTo(1400));
     }
 
     [Test]
@@ -89,10 +63,10 @@ public class MacvlanIntegrationTests
     {
         var conf = Conf($",\"master\":\"{Master}\"");
         CniAssert.Success(Run("ADD", conf));
-        _h.Host.IpIn("link", "del", Master);
-        Assert.That(NetHarness.Links(_c), Is.Empty, "the kernel removes a macvlan with its master");
+        Harness.Host.IpIn("link", "del", Master);
+        Assert.That(NetHarness.Links(Container), Is.Empty, "the kernel removes a macvlan with its master");
         CniAssert.SilentSuccess(Run("DEL", conf));
-        Assert.That(_h.AllocatedIps(), Is.Empty);
+        Assert.That(Harness.AllocatedIps(), Is.Empty);
     }
 
     [TestCase("\"master\":\"\",")]
@@ -100,37 +74,37 @@ public class MacvlanIntegrationTests
     public void NoMasterMeansTheNodesDefaultRouteInterface(string master)
     {
         Assert.That(CniAssert.Error(Run("ADD", Conf("," + master + "\"mode\":\"bridge\"")), 999), Is.EqualTo("no default route interface found"));
-        _h.Host.IpIn("addr", "add", "10.199.97.1/24", "dev", Master);
-        _h.Host.IpIn("route", "add", "default", "via", "10.199.97.254", "dev", Master);
+        Harness.Host.IpIn("addr", "add", "10.199.97.1/24", "dev", Master);
+        Harness.Host.IpIn("route", "add", "default", "via", "10.199.97.254", "dev", Master);
         CniAssert.Success(Run("ADD", Conf("," + master + "\"mode\":\"bridge\"")));
-        Assert.That(Link(_c).GetProperty("link_index").GetInt32(), Is.EqualTo(Link(_h.Host, Master).GetProperty("ifindex").GetInt32()));
+        Assert.That(Link(Container).GetProperty("link_index").GetInt32(), Is.EqualTo(Link(Harness.Host, Master).GetProperty("ifindex").GetInt32()));
     }
 
     [Test]
     public void LinkInContainerFindsTheMasterAndItsDefaultRouteInTheContainer()
     {
-        _c.IpIn("link", "add", "cbtmv2", "type", "veth", "peer", "name", "cbtmv3");
-        _c.IpIn("link", "set", "cbtmv2", "up");
-        _c.IpIn("addr", "add", "10.199.128.1/24", "dev", "cbtmv2");
-        _c.IpIn("route", "add", "default", "via", "10.199.128.254", "dev", "cbtmv2");
+        Container.IpIn("link", "add", "cbtmv2", "type", "veth", "peer", "name", "cbtmv3");
+        Container.IpIn("link", "set", "cbtmv2", "up");
+        Container.IpIn("addr", "add", "10.199.128.1/24", "dev", "cbtmv2");
+        Container.IpIn("route", "add", "default", "via", "10.199.128.254", "dev", "cbtmv2");
         var conf = Conf(",\"master\":\"\",\"linkInContainer\":true,\"mtu\":1400");
-        var result = CniAssert.Success(_h.Run(Macvlan, "ADD", conf, _c.Path, "cbt-mv1", ifName: "net1"));
-        var link = Link(_c, "net1");
+        var result = CniAssert.Success(Run("ADD", conf, ifName: "net1"));
+        var link = Link(Container, "net1");
         Assert.That(link.GetProperty("link").GetString(), Is.EqualTo("cbtmv2"));
         Assert.That(link.GetProperty("mtu").GetInt32(), Is.EqualTo(1400));
-        CniAssert.SilentSuccess(_h.Run(Macvlan, "CHECK", CniJson.WithPrevResult(conf, result.GetRawText()), _c.Path, "cbt-mv1", ifName: "net1"));
-        CniAssert.SilentSuccess(_h.Run(Macvlan, "DEL", conf, _c.Path, "cbt-mv1", ifName: "net1"));
-        Assert.That(NetHarness.Links(_c), Is.EquivalentTo(new[] { "cbtmv2", "cbtmv3" }));
+        CniAssert.SilentSuccess(Run("CHECK", CniJson.WithPrevResult(conf, result.GetRawText()), ifName: "net1"));
+        CniAssert.SilentSuccess(Run("DEL", conf, ifName: "net1"));
+        Assert.That(NetHarness.Links(Container), Is.EquivalentTo(new[] { "cbtmv2", "cbtmv3" }));
     }
 
     [Test]
     public void TwoContainersOnOneMasterPingEachOther()
     {
-        var other = _h.Container("mv-b");
+        var other = Harness.Container("mv-b");
         var conf = Conf($",\"master\":\"{Master}\"", subnet: "10.199.96.0/24");
         CniAssert.Success(Run("ADD", conf));
         CniAssert.Success(Run("ADD", conf, other, containerId: "cbt-mv2"));
-        Assert.That(NetHarness.Ping(_c, "10.199.96.3"), Is.True, "a -> b");
+        Assert.That(NetHarness.Ping(Container, "10.199.96.3"), Is.True, "a -> b");
         Assert.That(NetHarness.Ping(other, "10.199.96.2"), Is.True, "b -> a");
     }
 
@@ -140,12 +114,12 @@ public class MacvlanIntegrationTests
         var conf = Conf($",\"master\":\"{Master}\",\"bcqueuelen\":2000", ipam: false);
         var result = CniAssert.Success(Run("ADD", conf));
         Assert.That(result.TryGetProperty("ips", out _), Is.False);
-        var link = Link(_c);
+        var link = Link(Container);
         Assert.That(link.GetProperty("flags").EnumerateArray().Select(f => f.GetString()), Does.Contain("UP"));
         Assert.That(link.GetProperty("linkinfo").GetProperty("info_data").GetProperty("bcqueuelen").GetInt32(), Is.EqualTo(2000));
-        Assert.That(_c.IpIn("-4", "addr", "show", "dev", "eth0"), Is.Empty);
+        Assert.That(Container.IpIn("-4", "addr", "show", "dev", "eth0"), Is.Empty);
         CniAssert.SilentSuccess(Run("DEL", conf));
-        Assert.That(NetHarness.Links(_c), Is.Empty);
+        Assert.That(NetHarness.Links(Container), Is.Empty);
     }
 
     [Test]
@@ -153,14 +127,14 @@ public class MacvlanIntegrationTests
     {
         var conf = Conf($",\"master\":\"{Master}\",\"mac\":\"02:00:0a:c7:5f:01\"");
         var result = CniAssert.Success(Run("ADD", conf, cniArgs: "IgnoreUnknown=1;MAC=02:00:0a:c7:5f:02"));
-        Assert.That(Link(_c).GetProperty("address").GetString(), Is.EqualTo("02:00:0a:c7:5f:02"));
+        Assert.That(Link(Container).GetProperty("address").GetString(), Is.EqualTo("02:00:0a:c7:5f:02"));
         Assert.That(result.GetProperty("interfaces")[0].GetProperty("mac").GetString(), Is.EqualTo("02:00:0a:c7:5f:02"));
         CniAssert.SilentSuccess(Run("DEL", conf));
 
         var runtime = Conf($",\"master\":\"{Master}\",\"runtimeConfig\":{{\"mac\":\"02:00:0a:c7:5f:03\"}}");
         // host-local refuses the MAC key unless told to ignore unknown keys, as Go's does.
         CniAssert.Success(Run("ADD", runtime, cniArgs: "IgnoreUnknown=1;MAC=02:00:0a:c7:5f:02"));
-        Assert.That(Link(_c).GetProperty("address").GetString(), Is.EqualTo("02:00:0a:c7:5f:03"));
+        Assert.That(Link(Container).GetProperty("address").GetString(), Is.EqualTo("02:00:0a:c7:5f:03"));
     }
 
     [Test]
@@ -179,11 +153,11 @@ public class MacvlanIntegrationTests
     [Test]
     public void AnIfnameTakenInTheContainerFailsAndLeavesNothing()
     {
-        _c.IpIn("link", "add", "eth0", "type", "veth", "peer", "name", "cbtmv4");
+        Container.IpIn("link", "add", "eth0", "type", "veth", "peer", "name", "cbtmv4");
         var error = CniAssert.Error(Run("ADD", Conf($",\"master\":\"{Master}\"")), 999);
         Assert.That(error, Does.StartWith("failed to rename macvlan to \"eth0\": "));
-        Assert.That(NetHarness.Links(_c), Is.EquivalentTo(new[] { "eth0", "cbtmv4" }));
-        Assert.That(_h.AllocatedIps(), Is.Empty);
+        Assert.That(NetHarness.Links(Container), Is.EquivalentTo(new[] { "eth0", "cbtmv4" }));
+        Assert.That(Harness.AllocatedIps(), Is.Empty);
     }
 
     private static string Sysctl(TestNetns ns, string key) => TestNetns.Ip("netns", "exec", ns.Name, "sysctl", "-n", key).Trim();

@@ -2,30 +2,16 @@ using CniBox.Applets.Common;
 
 namespace CniBox.Tests.Unit.Applets.Common;
 
-/// <summary>Go's net.ParseMAC forms and refusals (the cases of Go's own table, net/mac_test.go).</summary>
+/// <summary>Go's net.ParseMAC as the plugins report it (the forms themselves: Unit/Netlink/Links/MacParsingTests).</summary>
 public class GoMacTests
 {
-    [TestCase("00:00:5e:00:53:01", "00005e005301")]
-    [TestCase("00-00-5E-00-53-01", "00005e005301")]
     [TestCase("0000.5e00.5301", "00005e005301")]
     [TestCase("02:00:5e:10:00:00:00:01", "02005e1000000001")]
-    [TestCase("0200.5e10.0000.0001", "02005e1000000001")]
-    [TestCase("00:00:00:00:fe:80:00:00:00:00:00:00:02:00:5e:10:00:00:00:01", "00000000fe8000000000000002005e1000000001")]
-    public void AcceptsGosForms(string text, string hex) =>
+    public void ParsesGosForms(string text, string hex) =>
         Assert.That(Convert.ToHexStringLower(GoMac.TryParse(text)!), Is.EqualTo(hex));
 
-    [TestCase("")]
     [TestCase("zz")]
-    [TestCase("01.02.03.04.05.06")]
-    [TestCase("01:02:03:04:05:06:")]
-    [TestCase("x1:02:03:04:05:06")]
-    [TestCase("01002:03:04:05:06")]
-    [TestCase("01:02003:04:05:06")]
-    [TestCase("01:02:03-04:05:06")]
-    [TestCase("0123:4567:89AF")]
-    [TestCase("0123-4567-89AF")]
-    [TestCase("01:02:03:04:05")]
-    [TestCase("0102.0304.0506.")]
+    [TestCase("2:0:0:0:0:3")]
     public void RefusesWhatGoRefuses(string text) => Assert.That(GoMac.TryParse(text), Is.Null);
 
     [Test]

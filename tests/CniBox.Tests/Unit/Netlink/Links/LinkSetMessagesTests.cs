@@ -163,14 +163,16 @@ public sealed class LinkSetMessagesTests
 
     [TestCase("02:00:00:00:00:03", new byte[] { 2, 0, 0, 0, 0, 3 })]
     [TestCase("AA-bb-CC-dd-EE-ff", new byte[] { 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff })]
-    public void ParseMacReadsColonAndDashForms(string text, byte[] expected) =>
+    [TestCase("0200.0000.0003", new byte[] { 2, 0, 0, 0, 0, 3 })]
+    public void ParseMacReadsGosForms(string text, byte[] expected) =>
         Assert.That(LinkMessages.ParseMac(text), Is.EqualTo(expected));
 
-    [TestCase("02:00:00:00:00")]
-    [TestCase("02:00:00:00:00:0g")]
-    [TestCase("0200.0000.0003")]
-    public void ParseMacRefusesMalformedAddresses(string text) =>
-        Assert.Throws<ArgumentException>(() => LinkMessages.ParseMac(text));
+    [TestCase("02:00:00:00:00", "invalid MAC address \"02:00:00:00:00\"")]
+    [TestCase("02:00:00:00:00:0g", "invalid MAC address \"02:00:00:00:00:0g\"")]
+    [TestCase("2:0:0:0:0:3", "invalid MAC address \"2:0:0:0:0:3\"")]
+    [TestCase("02:00:5e:10:00:00:00:01", "invalid MAC address \"02:00:5e:10:00:00:00:01\": expected 6 bytes")]
+    public void ParseMacRefusesWhatIsNotAnEthernetAddress(string text, string message) =>
+        Assert.That(Assert.Throws<ArgumentException>(() => LinkMessages.ParseMac(text))!.Message, Does.StartWith(message));
 
     [TestCase("../../x", "interface name \"../../x\" must be 1 to 15 bytes without '/', ':', NUL or whitespace")]
     [TestCase("cbt\0x", "interface name \"cbt\\x00x\" must be 1 to 15 bytes without '/', ':', NUL or whitespace")]
