@@ -32,7 +32,8 @@ public static class HostDeviceLookup
         if (cfg.HwAddr.Length > 0)
         {
             var mac = ParseMac(cfg.HwAddr);
-            return host.DumpLinks().FirstOrDefault(l => l.Mac is not null && LinkMessages.ParseMac(l.Mac).AsSpan().SequenceEqual(mac))
+            // GoMac.TryParse, not ParseMac: a tunnel's 4-byte or InfiniBand's 20-byte address must not match, nor throw.
+            return host.DumpLinks().FirstOrDefault(l => l.Mac is not null && GoMac.TryParse(l.Mac) is { } linkMac && linkMac.AsSpan().SequenceEqual(mac))
                 ?? throw NotFound();
         }
         if (cfg.KernelPath.Length > 0)
