@@ -57,12 +57,12 @@ public abstract class CniPlugin<TConfig> : IApplet, IInProcessPlugin
         }
         catch (CniException e)
         {
-            ctx.Log.Debug(e, "{Applet} failed with code {Code}: {Msg}", ctx.Name, e.Code, e.Msg);
+            ctx.PluginLog.Debug(e, "{Applet} failed with code {Code}: {Msg}", ctx.Name, e.Code, e.Msg);
             return WriteError(ctx, e, configVersion);
         }
         catch (Exception e)
         {
-            ctx.Log.Error(e, "{Applet} failed: {Message}", ctx.Name, TextOf(e));
+            ctx.PluginLog.Error(e, "{Applet} failed: {Message}", ctx.Name, TextOf(e));
             return WriteError(ctx, new CniException(ErrorCode.Internal, TextOf(e)), configVersion);
         }
     }
@@ -119,7 +119,7 @@ public abstract class CniPlugin<TConfig> : IApplet, IInProcessPlugin
         if (cmd is CniCommand.Add or CniCommand.Del && !NetnsOverride(ctx) && call.Netns.Length > 0 && ctx.IsOwnNetns(call.Netns))
             throw new CniException(ErrorCode.InvalidNetns, "plugin's netns and netns from CNI_NETNS should not be the same");
 
-        ctx.Log.Debug("{Command} container={ContainerId} netns={Netns} ifname={IfName} version={Version}",
+        ctx.PluginLog.Debug("{Command} container={ContainerId} netns={Netns} ifname={IfName} version={Version}",
             commandText, call.ContainerId, call.Netns, call.IfName, call.CniVersion);
         if (Handle(call) is { } result) Write(ctx, result.ToJson(call.CniVersion));
         return 0;
