@@ -18,6 +18,11 @@ public sealed class AppletContext
     public required Func<string, bool> IsOwnNetns { get; init; }
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
+    private PluginLog? _pluginLog;
+
+    /// <summary><see cref="Log"/> as applets write to it: each level checked before a Serilog method is reached.</summary>
+    public PluginLog PluginLog => _pluginLog ??= new PluginLog(Log);
+
     public static AppletContext FromProcess(string name, IReadOnlyList<string> args, ILogger log,
         Func<string, bool> isOwnNetns) => new()
     {

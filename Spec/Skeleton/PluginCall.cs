@@ -1,5 +1,3 @@
-using Serilog;
-
 namespace CniBox.Spec.Skeleton;
 
 /// <summary>The CNI verbs a runtime can send.</summary>
@@ -20,6 +18,6 @@ public sealed record PluginCall
     public required string NetworkName { get; init; }
     public required AppletContext Context { get; init; }
 
-    public ILogger Log => Context.Log;
+    public PluginLog Log => Context.PluginLog;
     public Func<string, string?> Getenv => Context.Getenv;
 }
