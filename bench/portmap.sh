@@ -63,4 +63,9 @@ if want portmap; then
   # And their host-port index entries (node-wide, /var/lib/cni/portmap/.hostports/<family>-<proto>-<port>/<cid>).
   find /var/lib/cni/portmap/.hostports -name 'bpm-*' -delete 2>/dev/null || true
   find /var/lib/cni/portmap/.hostports -mindepth 1 -type d -empty -delete 2>/dev/null || true
+  # The index itself once no network is recorded, as the plugin's last DEL leaves it.
+  if [ -d /var/lib/cni/portmap ] && ! find /var/lib/cni/portmap -mindepth 1 -maxdepth 1 -type d ! -name '.*' | grep -q .; then
+    rm -rf /var/lib/cni/portmap/.hostports
+    rmdir /var/lib/cni/portmap 2>/dev/null || true
+  fi
 fi
