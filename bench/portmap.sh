@@ -64,7 +64,7 @@ if want portmap; then
   find /var/lib/cni/portmap/.hostports -name 'bpm-*' -delete 2>/dev/null || true
   find /var/lib/cni/portmap/.hostports -mindepth 1 -type d -empty -delete 2>/dev/null || true
   # The index itself once no network is recorded, as the plugin's last DEL leaves it.
-  if [ -d /var/lib/cni/portmap ] && ! find /var/lib/cni/portmap -mindepth 1 -maxdepth 1 -type d ! -name '.*' | grep -q .; then
+  if [ -d /var/lib/cni/portmap ] && [ -z "$(find /var/lib/cni/portmap -mindepth 1 -maxdepth 1 -type d ! -name '.*' -print -quit)" ]; then
     rm -rf /var/lib/cni/portmap/.hostports
     rmdir /var/lib/cni/portmap 2>/dev/null || true
   fi
