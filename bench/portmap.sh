@@ -60,4 +60,12 @@ if want portmap; then
   ip netns del "$pmours"; ip netns del "$pmgo"
   # The 1,000 installed mappings' registry files (our portmap records each container's rule handles).
   rm -rf /var/lib/cni/portmap/cbt-bench-pm-$$
+  # And their host-port index entries (node-wide, /var/lib/cni/portmap/.hostports/<family>-<proto>-<port>/<cid>).
+  find /var/lib/cni/portmap/.hostports -name 'bpm-*' -delete 2>/dev/null || true
+  find /var/lib/cni/portmap/.hostports -mindepth 1 -type d -empty -delete 2>/dev/null || true
+  # The index itself once no network is recorded, as the plugin's last DEL leaves it.
+  if [ -d /var/lib/cni/portmap ] && [ -z "$(find /var/lib/cni/portmap -mindepth 1 -maxdepth 1 -type d ! -name '.*' -print -quit)" ]; then
+    rm -rf /var/lib/cni/portmap/.hostports
+    rmdir /var/lib/cni/portmap 2>/dev/null || true
+  fi
 fi

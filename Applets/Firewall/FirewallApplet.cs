@@ -56,6 +56,8 @@ public sealed class FirewallApplet(FirewallBackends? backends = null, FirewallRe
         backend.Add(attachment);
         if (backend is IptablesFirewall iptables)
             record = record with { Handles = [.. iptables.Handles, .. (recorded?.Handles ?? []).Where(h => !iptables.Handles.Any(n => n.Ipv6 == h.Ipv6 && n.Rule == h.Rule))] };
+        else if (backend is NftablesFirewall nftables)
+            record = record with { Handles = nftables.Handles };
         try
         {
             if (!record.IsolatesInNftables && record.Bridge is { } bridge && record.Policy != IngressPolicy.Open)

@@ -35,7 +35,7 @@ public sealed class FirewallBackends(Func<PluginCall, bool>? firewalldRunning, F
         FirewallRecord? recorded = null) => name switch
     {
         FirewallConfig.Iptables => new IptablesFirewall(config.AdminChain, recorded, nft),
-        FirewallConfig.Nftables => new NftablesFirewall(nft, config.IngressPolicy, cleanup, firstAdd: recorded is null),
+        FirewallConfig.Nftables => new NftablesFirewall(nft, config.IngressPolicy, cleanup, firstAdd: recorded is null, recorded?.Handles),
         FirewallConfig.Firewalld => firewalld?.Invoke(call, config) ?? throw new CniException(ErrorCode.Internal,
             "the firewalld backend is not part of this cnibox build; use \"backend\": \"iptables\" or \"nftables\""),
         _ => throw new CniException(ErrorCode.InvalidNetworkConfig, $"unknown firewall backend \"{name}\""),

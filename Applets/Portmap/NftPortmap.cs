@@ -16,8 +16,11 @@ namespace CniBox.Applets.Portmap;
 /// grace period, ~10 ms here), so the caller closes it last, after the conntrack dump has hidden that wait.
 /// ADD keeps the kernel handles of the container's rules (<see cref="AddedRules"/>, for the registry); DEL given them
 /// (<paramref name="recorded"/>) checks each by one GETRULE instead of listing chains that grow with the containers.
+/// With an <paramref name="index"/>, ADD's duplicate-port warning reads only the rules of its own host ports
+/// (<see cref="TakenHostPorts"/>); every call that adds or deletes DNAT rules keeps the index up to date.
 /// </summary>
-public sealed class NftPortmap(ILogger log, NftHandle handle, IReadOnlyList<string>? recorded = null) : IPortmapBackend
+public sealed class NftPortmap(ILogger log, NftHandle handle, IReadOnlyList<string>? recorded = null, HostPortIndex? index = null)
+    : IPortmapBackend
 {
     public string Name => PortmapConfig.Nftables;
 
@@ -36,10 +39,15 @@ public sealed class NftPortmap(ILogger log, NftHandle handle, IReadOnlyList<stri
                 foreach (var (container, conditions) in new[] { v4, v6 })
                 {
                     if (conditions is null) continue;
-                    WarnAboutTakenPorts(nft, plan, !container.Address.IsV4);
+                    TakenHostPorts.Warn(log, nft, index, plan, !container.Address.IsV4);
+                    var published = new List<HostPortEntry>();
                     foreach (var rule in nft.CommitEchoingNewRules(Build(plan, container, conditions, nft)))
-                        if (rule.Comment == plan.ContainerId)
-                            AddedRules.Add($"{NftBatch.Name(rule.Family)} {rule.Chain} {rule.Handle}");
+                    {
+                        if (rule.Comment != plan.ContainerId) continue;
+                        AddedRules.Add($"{NftBatch.Name(rule.Family)} {rule.Chain} {rule.Handle}");
+                        if (Entry(rule) is { } entry) published.Add(entry);
+                    }
+                    index?.Add(published);
                 }
             });
         }
@@ -52,12 +60,16 @@ public sealed class NftPortmap(ILogger log, NftHandle handle, IReadOnlyList<stri
 
     public IReadOnlyCollection<ushort> Del(string network, string containerId)
     {
-        var udpPorts = new HashSet<ushort>();
+        var deleted = new List<HostPortEntry>();
         Run("error deleting nftables rules", nft =>
         {
-            if (!DeleteRecorded(nft, containerId, udpPorts))
-                DeleteWhere(nft, c => c == containerId, udpPorts);
+            if (!DeleteRecorded(nft, containerId, deleted))
+                DeleteWhere(nft, c => c == containerId, deleted);
         });
+        Forget(deleted);
+        var udpPorts = new HashSet<ushort>();
+        foreach (var e in deleted)
+            if (e.Protocol == Udp) udpPorts.Add(e.Port);
         return udpPorts;
     }
 
@@ -65,11 +77,11 @@ public sealed class NftPortmap(ILogger log, NftHandle handle, IReadOnlyList<stri
     /// Deletes the recorded rules, each read back by its handle first: false (nothing deleted) when there is no record
     /// or one of them is gone or not the container's (a table flushed and refilled), so the caller lists the chains.
     /// </summary>
-    private bool DeleteRecorded(NftHandle nft, string containerId, HashSet<ushort> udpPorts)
+    private bool DeleteRecorded(NftHandle nft, string containerId, List<HostPortEntry> deleted)
     {
         if (recorded is not { Count: > 0 }) return false;
         var batches = new Dictionary<NftFamily, NftBatch>();
-        var ports = new HashSet<ushort>();
+        var published = new List<HostPortEntry>();
         foreach (var line in recorded.Distinct())
         {
             var parts = line.Split(' ');
@@ -79,17 +91,23 @@ public sealed class NftPortmap(ILogger log, NftHandle handle, IReadOnlyList<stri
             if (nft.GetRule(family, Table, parts[1], h) is not { } rule || rule.Comment != containerId)
                 return false;
             (batches.TryGetValue(family, out var b) ? b : batches[family] = new NftBatch()).DeleteRule(rule);
-            if (rule.Chain is HostPorts or HostIpHostPorts && Published(rule) is { Protocol: Udp } published)
-                ports.Add(published.Port);
+            if (Entry(rule) is { } entry) published.Add(entry);
         }
         foreach (var batch in batches.Values)
             nft.Commit(batch);
-        udpPorts.UnionWith(ports);
+        deleted.AddRange(published);
         return true;
     }
 
-    public void Gc(IReadOnlySet<string> validContainerIds) =>
-        Run("error deleting nftables rules", nft => DeleteWhere(nft, c => !validContainerIds.Contains(c), null));
+    public void Gc(IReadOnlySet<string> validContainerIds)
+    {
+        var deleted = new List<HostPortEntry>();
+        Run("error deleting nftables rules", nft => DeleteWhere(nft, c => !validContainerIds.Contains(c), deleted));
+        Forget(deleted);
+        index?.RemoveAllBut(validContainerIds);
+    }
+
+    private void Forget(List<HostPortEntry> deleted) => index?.Remove(deleted);
 
     public void Check(PortmapPlan plan) => Run("could not list nftables rules", nft =>
     {
@@ -104,10 +122,10 @@ public sealed class NftPortmap(ILogger log, NftHandle handle, IReadOnlyList<stri
     });
 
     /// <summary>
-    /// The rules of both families whose comment matches, deleted in one batch per family; none is fine. The UDP
-    /// host ports of the DNAT rules removed are added to <paramref name="udpPorts"/>.
+    /// The rules of both families whose comment matches, deleted in one batch per family; none is fine. The DNAT
+    /// rules removed are added to <paramref name="deleted"/>.
     /// </summary>
-    private static void DeleteWhere(NftHandle nft, Func<string, bool> match, HashSet<ushort>? udpPorts)
+    private static void DeleteWhere(NftHandle nft, Func<string, bool> match, List<HostPortEntry> deleted)
     {
         foreach (var f in new[] { NftFamily.Ip, NftFamily.Ip6 })
         {
@@ -117,8 +135,7 @@ public sealed class NftPortmap(ILogger log, NftHandle handle, IReadOnlyList<stri
                 {
                     if (rule.Comment is not { } comment || !match(comment)) continue;
                     batch.DeleteRule(rule);
-                    if (chain is HostPorts or HostIpHostPorts && Published(rule) is { Protocol: Udp } published)
-                        udpPorts?.Add(published.Port);
+                    if (Entry(rule) is { } entry) deleted.Add(entry);
                 }
             nft.Commit(batch);
         }
@@ -136,33 +153,14 @@ public sealed class NftPortmap(ILogger log, NftHandle handle, IReadOnlyList<stri
             throw new CniException(ErrorCode.Internal, $"missing hostport rules in {Spec.Json.GoText.Quote(chain)} chain");
     }
 
-    /// <summary>
-    /// Another container's rule for the same protocol and host port (and an overlapping host IP) comes first in
-    /// the chain, so it keeps the traffic, as with Go; we say so, naming both containers.
-    /// </summary>
-    private void WarnAboutTakenPorts(NftHandle nft, PortmapPlan plan, bool v6)
-    {
-        var mine = MappingsFor(plan, v6).ToList();
-        if (mine.Count == 0) return;
-        foreach (var chain in new[] { HostIpHostPorts, HostPorts })
-        {
-            foreach (var rule in nft.ListRules(FamilyOf(v6), Table, chain))
-            {
-                if (rule.Comment is not { } owner || owner == plan.ContainerId || Published(rule) is not { } theirs) continue;
-                foreach (var m in mine)
-                {
-                    var myIp = m.HostIp is { } h && h.Value != 0 ? h.ToBytes() : null;
-                    if (ProtocolNumber(m.Protocol) != theirs.Protocol || m.HostPort != theirs.Port) continue;
-                    if (myIp is not null && theirs.HostIp is not null && !myIp.AsSpan().SequenceEqual(theirs.HostIp)) continue;
-                    log.Warning("portmap: host port {Protocol}/{HostPort} is already published by container {Owner}; its rule " +
-                        "comes first, so container {ContainerId} will not receive that traffic", m.Protocol, m.HostPort, owner, plan.ContainerId);
-                }
-            }
-        }
-    }
+    /// <summary>A commented DNAT rule of our layout as the host-port index keeps it; null for any other rule.</summary>
+    internal static HostPortEntry? Entry(NftRuleInfo rule) =>
+        rule.Chain is HostPorts or HostIpHostPorts && rule.Comment is { } owner && Published(rule) is { } p
+            ? new HostPortEntry(rule.Family, p.Protocol, p.Port, owner, rule.Chain, rule.Handle)
+            : null;
 
     /// <summary>What a DNAT rule of our layout matches: protocol (1-byte cmp), port (2-byte cmp), host IP (4/16 bytes).</summary>
-    private static (byte Protocol, ushort Port, byte[]? HostIp)? Published(NftRuleInfo rule)
+    internal static (byte Protocol, ushort Port, byte[]? HostIp)? Published(NftRuleInfo rule)
     {
         byte? protocol = null;
         ushort? port = null;

@@ -103,10 +103,10 @@ public sealed class PortmapApplet : ChainedPlugin<PortmapConfig>
         }
     }
 
-    private static IPortmapBackend Backend(PluginCall call, PortmapConfig config, NftHandle? nft, IReadOnlyList<string>? recorded = null) =>
+    private IPortmapBackend Backend(PluginCall call, PortmapConfig config, NftHandle? nft, IReadOnlyList<string>? recorded = null) =>
         config.Backend switch
         {
-            PortmapConfig.Nftables => new NftPortmap(call.Log, nft!, recorded),
+            PortmapConfig.Nftables => new NftPortmap(call.Log, nft!, recorded, _registry.Index),
             _ => new IptablesPortmap(call.NetworkName, nft),
         };
 

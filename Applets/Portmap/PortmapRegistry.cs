@@ -13,6 +13,9 @@ public sealed class PortmapRegistry(string root = PortmapRegistry.DefaultRoot)
 {
     public const string DefaultRoot = "/var/lib/cni/portmap";
 
+    /// <summary>The node's host-port index beside the networks (a name no network's directory can have).</summary>
+    public HostPortIndex Index { get; } = new(root);
+
     public void Record(string network, string containerId, IEnumerable<string>? rules = null)
     {
         var dir = Path.Combine(root, Safe(network));
@@ -31,9 +34,10 @@ public sealed class PortmapRegistry(string root = PortmapRegistry.DefaultRoot)
     {
         if (!Directory.Exists(root)) return [];
         var lines = new List<string>();
-        foreach (var dir in Directory.EnumerateDirectories(root))
+        foreach (var dir in NetworkDirs())
         {
             var file = Path.Combine(dir, Safe(containerId));
+            if (!File.Exists(file)) continue; // not on this network (checked: a thrown exception costs more)
             try
             {
                 lines.AddRange(File.ReadAllLines(file).Where(l => l.Length > 0));
@@ -50,7 +54,8 @@ public sealed class PortmapRegistry(string root = PortmapRegistry.DefaultRoot)
     public void Forget(string containerId)
     {
         if (!Directory.Exists(root)) return;
-        foreach (var dir in Directory.EnumerateDirectories(root).ToList())
+        var dirs = NetworkDirs().ToList();
+        foreach (var dir in dirs)
         {
             try
             {
@@ -63,6 +68,8 @@ public sealed class PortmapRegistry(string root = PortmapRegistry.DefaultRoot)
             }
             NetworkStateDir.RemoveIfEmpty(dir);
         }
+        // No container recorded any more: the index goes too (the next ADD lists the then small chains once).
+        if (!NetworkDirs().Any()) Index.Clear();
         NetworkStateDir.RemoveIfEmpty(root);
     }
 
@@ -83,6 +90,7 @@ public sealed class PortmapRegistry(string root = PortmapRegistry.DefaultRoot)
         foreach (var file in files)
             if (!keep.Contains(Path.GetFileName(file))) File.Delete(file);
         NetworkStateDir.RemoveIfEmpty(dir);
+        if (!NetworkDirs().Any()) Index.Clear();
         NetworkStateDir.RemoveIfEmpty(root);
     }
 
@@ -91,7 +99,7 @@ public sealed class PortmapRegistry(string root = PortmapRegistry.DefaultRoot)
     {
         var others = new HashSet<string>(StringComparer.Ordinal);
         if (!Directory.Exists(root)) return others;
-        foreach (var dir in Directory.EnumerateDirectories(root))
+        foreach (var dir in NetworkDirs())
         {
             if (Path.GetFileName(dir) == Safe(network)) continue;
             try
@@ -105,6 +113,10 @@ public sealed class PortmapRegistry(string root = PortmapRegistry.DefaultRoot)
         }
         return others;
     }
+
+    /// <summary>The networks' directories: safe names never start with '.', the index's does.</summary>
+    private IEnumerable<string> NetworkDirs() => !Directory.Exists(root) ? []
+        : Directory.EnumerateDirectories(root).Where(d => !Path.GetFileName(d).StartsWith('.'));
 
     private static string Safe(string name) => NetworkStateDir.SafeName(name);
 }

@@ -16,4 +16,13 @@ public interface IIptablesRuleHandles
     /// the rule under a new one: then the caller looks for it by content).
     /// </summary>
     bool DeleteByHandle(string table, string chain, ulong handle, IReadOnlyList<string> rule);
+
+    /// <summary>
+    /// <see cref="DeleteByHandle"/> of several rules in one batch: per rule, the first of its handles that still holds
+    /// it is deleted; the answer says, per rule, whether one did (the others are for the caller to find by content).
+    /// </summary>
+    bool[] DeleteByHandles(string table, string chain, IReadOnlyList<HandledRule> rules);
 }
+
+/// <summary>A rule (its argument list) and the kernel handles it may have, newest first.</summary>
+public sealed record HandledRule(IReadOnlyList<string> Rule, IReadOnlyList<ulong> Handles);

@@ -13,7 +13,7 @@ namespace CniBox.Applets.Common.Iptables;
 /// with this instance's own changes, so Exists and Append cost no dump at scale. One handle, in the namespace of the
 /// thread that opened it; not for concurrent use.
 /// </summary>
-public sealed class IptablesNft : IIptables, IIptablesRuleHandles, IDisposable
+public sealed partial class IptablesNft : IIptables, IIptablesRuleHandles, IDisposable
 {
     private readonly NftHandle _nft;
     private readonly bool _ownsHandle;
@@ -106,22 +106,6 @@ public sealed class IptablesNft : IIptables, IIptablesRuleHandles, IDisposable
         if (_rules.TryGetValue((table, chain), out var rules))
             rules.Add(new ListedRule(Parse(rule).ToString(), handle));
         return handle;
-    }
-
-    public bool DeleteByHandle(string table, string chain, ulong handle, IReadOnlyList<string> rule)
-    {
-        string text = Parse(rule).ToString();
-        NftRuleInfo? listed = Kernel(() => _nft.GetRule(_family, table, chain, handle));
-        if (listed is null || XtRuleDecoder.Decode(listed)?.ToString() != text)
-            return false;
-        Commit(new NftBatch().DeleteRule(_family, table, chain, handle), $"-t {table} -D {chain} {text}");
-        if (_rules.TryGetValue((table, chain), out var rules))
-        {
-            int index = rules.FindIndex(r => r.Handle == handle);
-            if (index >= 0) rules.RemoveAt(index);
-            else _rules.Remove((table, chain));
-        }
-        return true;
     }
 
     public bool DeleteIfExists(string table, string chain, IReadOnlyList<string> rule)

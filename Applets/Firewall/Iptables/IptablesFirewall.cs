@@ -69,8 +69,9 @@ public sealed class IptablesFirewall(string adminChain, Func<bool, IIptables> op
         foreach (var (ipt, rules) in Families(attachment))
         {
             if (!ipt.ChainExists(Filter, PrivateChain)) continue;
-            foreach (var rule in rules)
-                if (!DeletedByHandle(ipt, rule)) ipt.DeleteIfExists(Filter, PrivateChain, rule);
+            var byHandle = DeletedByHandle(ipt, rules);
+            for (int i = 0; i < rules.Count; i++)
+                if (!byHandle[i]) ipt.DeleteIfExists(Filter, PrivateChain, rules[i]);
             if (_created.Contains(ipt.Ipv6) && ipt.ListRules(Filter, PrivateChain).Count(l => l.StartsWith("-A ", StringComparison.Ordinal)) <= 1)
             {
                 ipt.DeleteIfExists(Filter, Forward, ForwardJump());
@@ -80,12 +81,20 @@ public sealed class IptablesFirewall(string adminChain, Func<bool, IIptables> op
         }
     }
 
-    private bool DeletedByHandle(IIptables ipt, string[] rule)
+    /// <summary>The rules whose handles are known, deleted in one batch (one commit, not one per rule); per rule whether it was.</summary>
+    private bool[] DeletedByHandle(IIptables ipt, List<string[]> rules)
     {
-        if (ipt is not IIptablesRuleHandles kept) return false;
-        string text = string.Join(' ', rule);
-        var known = _handles.Concat(recorded?.Handles ?? []).Where(h => h.Ipv6 == ipt.Ipv6 && h.Rule == text);
-        return known.Any(h => kept.DeleteByHandle(Filter, PrivateChain, h.Handle, rule));
+        if (ipt is not IIptablesRuleHandles kept) return new bool[rules.Count];
+        var handled = new List<HandledRule>(rules.Count);
+        foreach (var rule in rules)
+        {
+            string text = string.Join(' ', rule);
+            var known = new List<ulong>();
+            foreach (var h in _handles.Concat(recorded?.Handles ?? []))
+                if (h.Ipv6 == ipt.Ipv6 && h.Rule == text) known.Add(h.Handle);
+            handled.Add(new HandledRule(rule, known));
+        }
+        return kept.DeleteByHandles(Filter, PrivateChain, handled);
     }
 
     /// <summary>checkRules: FORWARD's jump, the admin jump, then each address rule, with Go's texts (plain errors).</summary>

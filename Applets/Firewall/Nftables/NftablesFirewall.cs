@@ -15,11 +15,17 @@ public readonly record struct IsolationCleanup(string Bridge, bool IsolatedOnly)
 /// and the isolation <paramref name="cleanup"/> names. An nftables accept ends only this table's chain: another
 /// table's drop on the same hook (iptables-nft's FORWARD policy DROP included) still drops; a drop here is final.
 /// <paramref name="firstAdd"/> (no record of the attachment): ADD does not list the accepts to replace, so its cost
-/// does not grow with the number of containers.
+/// does not grow with the number of containers. ADD keeps the kernel handles of the accepts (<see cref="Handles"/>, for
+/// the record); DEL given them (<paramref name="recorded"/>) reads each back by one GETRULE instead of listing the
+/// accepts of every container, and lists only when one is gone or is not the attachment's.
 /// </summary>
-public sealed class NftablesFirewall(NftHandle nft, IngressPolicy policy, IsolationCleanup? cleanup = null, bool firstAdd = false) : IFirewallBackend
+public sealed class NftablesFirewall(NftHandle nft, IngressPolicy policy, IsolationCleanup? cleanup = null, bool firstAdd = false,
+    IReadOnlyList<FirewallRuleHandle>? recorded = null) : IFirewallBackend
 {
     public string Name => FirewallConfig.Nftables;
+
+    /// <summary>After <see cref="Add"/>: the handles of the attachment's accepts in <c>containers</c>.</summary>
+    public List<FirewallRuleHandle> Handles { get; } = [];
 
     public void Add(FirewallAttachment attachment) => Run("failed to set up the firewall's nftables rules", () =>
     {
@@ -40,15 +46,18 @@ public sealed class NftablesFirewall(NftHandle nft, IngressPolicy policy, Isolat
                 if (!present.Contains(rule.Chain == Stage2 ? "2 " + rule.Comment : rule.Comment!))
                     batch.AddRule(rule);
         }
-        nft.Commit(batch);
+        foreach (var rule in nft.CommitEchoingNewRules(batch))
+            if (rule.Chain == Containers && rule.Comment == tag)
+                Handles.Add(new FirewallRuleHandle(false, rule.Handle, Containers));
     });
 
     public void Del(FirewallAttachment attachment) => Run("failed to remove the firewall's nftables rules", () =>
     {
         var tag = Tag(attachment.ContainerId, attachment.IfName);
         var batch = new NftBatch();
-        foreach (var rule in nft.ListRules(Family, Table, Containers))
-            if (rule.Comment == tag) batch.DeleteRule(rule);
+        if (!DeleteRecorded(batch, tag))
+            foreach (var rule in nft.ListRules(Family, Table, Containers))
+                if (rule.Comment == tag) batch.DeleteRule(rule);
         if (cleanup is { } c)
         {
             foreach (var rule in nft.ListRules(Family, Table, Stage1))
@@ -60,6 +69,25 @@ public sealed class NftablesFirewall(NftHandle nft, IngressPolicy policy, Isolat
         }
         nft.Commit(batch);
     });
+
+    /// <summary>
+    /// The recorded accepts, each read back by its handle, into <paramref name="batch"/>: false, with nothing added,
+    /// when there is no record of them or one is gone or is not the attachment's (a table flushed and refilled).
+    /// </summary>
+    private bool DeleteRecorded(NftBatch batch, string tag)
+    {
+        if (recorded is null) return false;
+        var found = new List<NftRuleInfo>();
+        foreach (var handle in recorded)
+        {
+            if (handle.Rule != Containers) continue;
+            if (nft.GetRule(Family, Table, Containers, handle.Handle) is not { } rule || rule.Comment != tag) return false;
+            found.Add(rule);
+        }
+        if (found.Count == 0) return false;
+        foreach (var rule in found) batch.DeleteRule(rule);
+        return true;
+    }
 
     /// <summary>The structure's jumps, both accepts per address and the bridge's isolation rules, each counted by its comment.</summary>
     public void Check(FirewallAttachment attachment) => Run("could not list the firewall's nftables rules", () =>

@@ -47,6 +47,32 @@ public sealed class NftablesFirewallNodeTests
         CniAssert.SilentSuccess(_node.Run("DEL", conf, "c1"));
     }
 
+    /// <summary>
+    /// The record keeps the accepts' kernel handles, which DEL deletes without listing <c>containers</c>; after the
+    /// admin flushed the chain and wrote the rules back (new handles), DEL finds them by their comment as before.
+    /// </summary>
+    [Test]
+    public void DelDeletesByTheRecordedHandlesAndByCommentWhenTheyAreStale()
+    {
+        var c1 = Conf("10.199.207.3/24");
+        CniAssert.Success(_node.Run("ADD", c1, "c1"));
+        CniAssert.Success(_node.Run("ADD", Conf("10.199.207.4/24"), "c2"));
+        var record = File.ReadAllLines(Path.Combine(_node.RecordDir, "c1-eth0"));
+        Assert.That(record.Where(l => l.StartsWith("handle ", StringComparison.Ordinal)).ToList(),
+            Has.Count.EqualTo(2).And.All.Match(@"^handle 4 \d+ containers$"), string.Join('\n', record));
+        CniAssert.SilentSuccess(_node.Run("DEL", c1, "c1"));
+        Assert.That(_node.OurTable(), Does.Not.Contain("c1 eth0").And.Contain("c2 eth0"));
+
+        CniAssert.Success(_node.Run("ADD", c1, "c1"));
+        var rules = _node.Exec("nft", "list", "chain", "inet", "cnibox_firewall", "containers").Split('\n')
+            .Where(l => l.Contains(" accept comment ")).Select(l => l.Trim()).ToList();
+        _node.Exec("nft", "flush", "chain", "inet", "cnibox_firewall", "containers");
+        foreach (var rule in rules) _node.Exec("sh", "-c", $"nft 'add rule inet cnibox_firewall containers {rule}'");
+        CniAssert.SilentSuccess(_node.Run("DEL", c1, "c1"));
+        Assert.That(_node.OurTable(), Does.Not.Contain("c1 eth0"));
+        Assert.That(_node.OurTable().Split('\n').Count(l => l.Contains("comment \"c2 eth0\"")), Is.EqualTo(2));
+    }
+
     [Test]
     public void OneContainerOnTwoNetworksKeepsEachAttachmentApart()
     {

@@ -86,8 +86,24 @@ public sealed class PortmapNode : IDisposable
     {
         H.Dispose();
         try { Directory.Delete(Path.Combine("/var/lib/cni/portmap", Network), true); } catch (DirectoryNotFoundException) { }
+        ForgetIndexEntries(_containers.Keys);
         // The registry's root goes with its last network, as DEL leaves it; a test that ends after ADD must too.
         try { if (!Directory.EnumerateFileSystemEntries("/var/lib/cni/portmap").Any()) Directory.Delete("/var/lib/cni/portmap"); }
         catch (IOException) { }
+    }
+
+    /// <summary>The host-port index entries of these containers (a test that ends after ADD leaves them), and the
+    /// index itself once no network is recorded, as the last DEL leaves it.</summary>
+    public static void ForgetIndexEntries(IEnumerable<string> containerIds)
+    {
+        const string root = "/var/lib/cni/portmap", index = root + "/.hostports";
+        if (!Directory.Exists(index)) return;
+        foreach (var dir in Directory.GetDirectories(index))
+        {
+            foreach (var id in containerIds) File.Delete(Path.Combine(dir, id));
+            try { if (!Directory.EnumerateFileSystemEntries(dir).Any()) Directory.Delete(dir); } catch (IOException) { }
+        }
+        if (!Directory.EnumerateDirectories(root).Any(d => !Path.GetFileName(d).StartsWith('.')))
+            try { Directory.Delete(index, true); } catch (IOException) { }
     }
 }

@@ -151,6 +151,29 @@ public sealed class IptablesNftTests
             Assert.That(ipt.DeleteByHandle("filter", "CNI-FORWARD", handle, accept), Is.False, "the same rule written again has a new handle");
     }
 
+    /// <summary>Several rules in one batch: each by the first of its handles that still holds it; a rule none holds is
+    /// reported so (its caller then looks for it by content), and the others are deleted all the same.</summary>
+    [Test]
+    public void RulesDeletedByHandlesTogetherAreEachReported()
+    {
+        using var node = new IptablesNftNode();
+        string[] first = ["-s", "10.199.150.3/32", "-j", "ACCEPT"], second = ["-d", "10.199.150.3/32", "-j", "ACCEPT"];
+        string[] stale = ["-s", "10.199.150.4/32", "-j", "ACCEPT"];
+        using (IptablesNft ipt = node.Ours(false))
+        {
+            ipt.EnsureChain("filter", "CNI-FORWARD");
+            ulong a = ipt.AppendKeepingHandle("filter", "CNI-FORWARD", first);
+            ulong b = ipt.AppendKeepingHandle("filter", "CNI-FORWARD", second);
+            ipt.AppendKeepingHandle("filter", "CNI-FORWARD", stale);
+            var deleted = ipt.DeleteByHandles("filter", "CNI-FORWARD",
+                [new HandledRule(first, [b + 1000, a]), new HandledRule(second, [b]), new HandledRule(stale, [a])]);
+            Assert.That(deleted, Is.EqualTo(new[] { true, true, false }));
+        }
+        Assert.That(node.Theirs(false, ["-C", "CNI-FORWARD", .. first]).Exit, Is.Not.Zero);
+        Assert.That(node.Theirs(false, ["-C", "CNI-FORWARD", .. second]).Exit, Is.Not.Zero);
+        Assert.That(node.Theirs(false, ["-C", "CNI-FORWARD", .. stale]).Exit, Is.Zero, "its handle held another rule");
+    }
+
     private static List<XtCommand> Commands(string scenario) => XtCaptures.Commands.Where(c => c.Scenario == scenario).ToList();
 
     private static IEnumerable<string> Chains(IEnumerable<XtCommand> commands) =>
