@@ -45,7 +45,7 @@ public class FirewalldClientTests
             using var client = new FirewalldClient(address, Serilog.Core.Logger.None);
             var e = Assert.Throws<CniException>(() => client.AddSource("trusted", "10.199.155.2/32"))!;
             Assert.That(e.Code, Is.EqualTo(ErrorCode.Internal));
-            Assert.That(e.Msg, Does.StartWith($"failed to add the address 10.199.155.2/32 to trusted zone: cannot connect to the system bus {address}: "));
+            Assert.That(e.Msg, Is.EqualTo($"failed to add the address 10.199.155.2/32 to trusted zone: cannot connect to the system bus {address}: {Path.Combine(dir.FullName, "none")}: No such file or directory"));
             Assert.That(client.RemoveSource("trusted", "10.199.155.2/32"), Is.False, "DEL ignores it, as Go");
         }
         finally
@@ -53,6 +53,17 @@ public class FirewalldClientTests
             dir.Delete(true);
         }
     }
+
+    [TestCase("unix:path=/nonexistent/cbt-bus", "/nonexistent/cbt-bus")]
+    [TestCase("unix:path=/nonexistent/cbt-bus,guid=0123", "/nonexistent/cbt-bus")]
+    [TestCase("unix:path=/", null, Description = "exists (a directory): the library decides")]
+    [TestCase("unix:path=/nonexistent/a;unix:path=/nonexistent/b", null, Description = "several entries")]
+    [TestCase("unix:path=/nonexistent/a%20b", null, Description = "escaped path")]
+    [TestCase("unix:abstract=cbt-bus", null)]
+    [TestCase("tcp:host=127.0.0.1,port=1", null)]
+    [TestCase("unix:path=", null)]
+    public void AMissingSocketFileIsKnownBeforeConnecting(string address, string? missing) =>
+        Assert.That(FirewalldClient.MissingUnixSocket(address), Is.EqualTo(missing));
 
     [Test]
     public void ABusThatNeverAnswersCostsOneTimeoutThenFailsAtOnce()
