@@ -17,7 +17,7 @@ fw_conf() { # fw_conf FILE IP [BACKEND-MEMBER]
 JSON
 }
 
-# fw_node NAME PLUGIN-DIR CONF [iptables]: a node (with iptables: whose FORWARD drops), with the firewall's chains or
+# fw_node NAME PLUGIN-DIR CONF [iptables [CID]]: a node (with iptables: whose FORWARD drops), with the firewall's chains or
 # table made by one untimed ADD and DEL of PLUGIN-DIR with CONF.
 fw_node() {
   ip netns add "$1"
@@ -28,7 +28,7 @@ fw_node() {
   fi
   local verb
   for verb in ADD DEL; do
-    CNI_COMMAND=$verb CNI_CONTAINERID=bfw-timed CNI_PATH="$2" ip netns exec "$1" "$2/firewall" <"$3" >/dev/null \
+    CNI_COMMAND=$verb CNI_CONTAINERID=${5:-bfw-timed} CNI_PATH="$2" ip netns exec "$1" "$2/firewall" <"$3" >/dev/null \
       || { echo "firewall bench: untimed $verb with $2 failed" >&2; exit 1; }
   done
 }
@@ -67,11 +67,11 @@ fw_rows() { # fw_rows LABEL CONF OUR-NODE N: the ADD and DEL rows, ours on OUR-N
   CNI_COMMAND=ADD CNI_CONTAINERID=bfw-timed "$work/spawn-timer" "$runs" "$2" \
     "CNI_COMMAND=DEL \$CNI_PATH/firewall <$2 >/dev/null" \
     @netns="/var/run/netns/$3" CNI_PATH="$ours" "$ours/firewall" ::: \
-    @netns="/var/run/netns/$fwgo" CNI_PATH="$go" "$go/firewall" | summarize "firewall ${1}ADD, $4 installed"
+    @netns="/var/run/netns/$fwgo" CNI_CONTAINERID=bfw-timed-g CNI_PATH="$go" "$go/firewall" | summarize "firewall ${1}ADD, $4 installed"
   CNI_COMMAND=DEL CNI_CONTAINERID=bfw-timed "$work/spawn-timer" "$runs" "$2" \
     "CNI_COMMAND=ADD \$CNI_PATH/firewall <$2 >/dev/null" \
     @netns="/var/run/netns/$3" CNI_PATH="$ours" "$ours/firewall" ::: \
-    @netns="/var/run/netns/$fwgo" CNI_PATH="$go" "$go/firewall" | summarize "firewall ${1}DEL, $4 installed"
+    @netns="/var/run/netns/$fwgo" CNI_CONTAINERID=bfw-timed-g CNI_PATH="$go" "$go/firewall" | summarize "firewall ${1}DEL, $4 installed"
 }
 
 if want firewall; then
@@ -79,7 +79,7 @@ if want firewall; then
   fwconf=$work/firewall.json fwauto=$work/firewall-auto.json
   fw_conf "$fwconf" 10.199.233.5 ',"backend":"iptables"'
   fw_conf "$fwauto" 10.199.233.5
-  fw_node "$fwours" "$ours" "$fwconf" iptables; fw_node "$fwgo" "$go" "$fwconf" iptables; fw_node "$fwnft" "$ours" "$fwauto"
+  fw_node "$fwours" "$ours" "$fwconf" iptables; fw_node "$fwgo" "$go" "$fwconf" iptables bfw-timed-g; fw_node "$fwnft" "$ours" "$fwauto"
   for fwn in 0 1000; do
     if [ "$fwn" -gt 0 ]; then fw_install "$fwours" "$fwn"; fw_install "$fwgo" "$fwn"; fw_nft_install "$fwnft" "$fwn"; fi
     fw_rows "" "$fwconf" "$fwours" "$fwn"
