@@ -136,18 +136,22 @@ internal sealed class CniTool(AppletContext ctx, TextWriter stdout)
             ctx.Stderr.WriteLine($"no net configurations found in {ConfDir}");
             return 1;
         }
-        var rows = networks.Select(n => (
-            Name: n.Name ?? "-",
-            Version: n.CniVersion is null ? "-" : n.CniVersion == "" ? "(0.1.0)" : n.CniVersion,
-            Plugins: n.Error is null ? string.Join(",", n.PluginTypes) : "-",
-            File: n.File,
-            Note: n.Error is { } err ? "  error: " + err : n.Shadowed ? "  (shadowed by an earlier file)" : "")).ToList();
-        var w1 = Math.Max(4, rows.Max(r => r.Name.Length));
-        var w2 = Math.Max(7, rows.Max(r => r.Version.Length));
-        var w3 = Math.Max(7, rows.Max(r => r.Plugins.Length));
+        var rows = new List<string[]>(networks.Count);
+        int w1 = 4, w2 = 7, w3 = 7;
+        foreach (var n in networks)
+        {
+            var name = n.Name ?? "-";
+            var version = n.CniVersion is null ? "-" : n.CniVersion == "" ? "(0.1.0)" : n.CniVersion;
+            var plugins = n.Error is null ? string.Join(",", n.PluginTypes) : "-";
+            var note = n.Error is { } err ? "  error: " + err : n.Shadowed ? "  (shadowed by an earlier file)" : "";
+            rows.Add([name, version, plugins, n.File + note]);
+            w1 = Math.Max(w1, name.Length);
+            w2 = Math.Max(w2, version.Length);
+            w3 = Math.Max(w3, plugins.Length);
+        }
         stdout.WriteLine($"{"NAME".PadRight(w1)}  {"VERSION".PadRight(w2)}  {"PLUGINS".PadRight(w3)}  FILE");
         foreach (var r in rows)
-            stdout.WriteLine($"{r.Name.PadRight(w1)}  {r.Version.PadRight(w2)}  {r.Plugins.PadRight(w3)}  {r.File}{r.Note}");
+            stdout.WriteLine($"{r[0].PadRight(w1)}  {r[1].PadRight(w2)}  {r[2].PadRight(w3)}  {r[3]}");
         return 0;
     }
 

@@ -1,5 +1,6 @@
 using CniBox.Applets.Common.Netfilter;
 using CniBox.Spec;
+using CniBox.Spec.Addressing;
 using CniBox.Spec.Config;
 using CniBox.Spec.Json;
 using CniBox.Spec.Results;
@@ -31,7 +32,8 @@ public static class IpMasquerade
 {
     public static void Setup(IpMasqConfig cfg, IEnumerable<IpConfig> ips, string network, string ifName, string containerId)
     {
-        var addresses = ips.Select(ipc => Addresses.ParseCidr(ipc.Address, "IP address")).ToList();
+        var addresses = new List<IpNet>();
+        foreach (var ipc in ips) addresses.Add(Addresses.ParseCidr(ipc.Address, "IP address"));
         if (addresses.Count == 0) return;
         if (cfg.UsesIptables)
         {
@@ -58,7 +60,8 @@ public static class IpMasquerade
     /// </summary>
     public static void Gc(string network, byte[] stdin)
     {
-        var valid = GcAttachments.ReadValid(stdin).Select(a => (a.ContainerId, a.IfName)).ToList();
+        var valid = new List<(string ContainerId, string IfName)>();
+        foreach (var a in GcAttachments.ReadValid(stdin)) valid.Add((a.ContainerId, a.IfName));
         NetfilterCall.Run("failed to garbage-collect IP masquerade rules", nft => Masquerade.GcMasquerade(nft, network, valid));
     }
 }

@@ -30,10 +30,17 @@ public sealed partial class TuningApplet(string allowlistPath = TuningConfig.Def
             mac = GoMac.TryParse(config.Mac) ?? throw new CniException(ErrorCode.InvalidNetworkConfig,
                 $"invalid args {config.Mac} for MAC addr: {GoMac.InvalidText(config.Mac)}");
         }
-        var writes = config.Sysctls.Select(s => new KeyValuePair<string, string>(TuningSysctls.FileOf(s.Key, call.IfName), s.Value)).ToList();
+        var writes = new List<KeyValuePair<string, string>>(config.Sysctls.Count);
+        var files = new List<string>(config.Sysctls.Count);
+        foreach (var (key, value) in config.Sysctls)
+        {
+            var file = TuningSysctls.FileOf(key, call.IfName);
+            writes.Add(new(file, value));
+            files.Add(file);
+        }
         using var ns = ContainerNetns.Open(call.Netns);
         if (writes.Count == 0 && !config.ChangesLink) return;
-        var previous = TuningSysctlFiles.ReadPrevious(ns, [.. writes.Select(w => w.Key)]);
+        var previous = TuningSysctlFiles.ReadPrevious(ns, files);
         using var rtnl = config.ChangesLink ? RtnlHandle.Open(ns) : null;
         var link = rtnl is null ? null : rtnl.GetLink(call.IfName)
             ?? throw new CniException(ErrorCode.Internal, $"failed to get {GoText.Quote(call.IfName)}: Link not found");

@@ -88,7 +88,9 @@ public sealed class VrfApplet : ChainedPlugin<VrfConfig>
         var table = cfg.Table;
         if (table == 0)
         {
-            var taken = rtnl.DumpLinks().Select(l => (l.KindData as VrfData)?.Table).Where(t => t is not null).ToHashSet();
+            var taken = new HashSet<uint>();
+            foreach (var l in rtnl.DumpLinks())
+                if (l.KindData is VrfData data) taken.Add(data.Table);
             table = 1;
             while (taken.Contains(table)) table++;
         }

@@ -94,7 +94,9 @@ public sealed class CniResult
         }
         if (!keys.TryGetValue("CNIVersion", out var exact) || exact is { ValueKind: JsonValueKind.String } e && e.GetString() == "")
             keys["CNIVersion"] = null;
-        if (keys.Last().Value is not { } winner) return configVersion;
+        JsonElement? last = null;
+        foreach (var (_, value) in keys) last = value;
+        if (last is not { } winner) return configVersion;
         return winner.ValueKind switch
         {
             JsonValueKind.String => winner.GetString()!,

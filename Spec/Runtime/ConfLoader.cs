@@ -40,8 +40,9 @@ public static class ConfLoader
             if (confName == name) return Wrap(() => NetworkConfigList.FromSingleConf(conf, file), file);
             seen.Add((confName, file));
         }
-        var existing = seen.Count == 0 ? "" :
-            "; networks found: " + string.Join(", ", seen.Select(s => $"{GoText.Quote(s.Name)} ({Path.GetFileName(s.File)})"));
+        var found = new List<string>(seen.Count);
+        foreach (var (seenName, seenFile) in seen) found.Add($"{GoText.Quote(seenName)} ({Path.GetFileName(seenFile)})");
+        var existing = seen.Count == 0 ? "" : "; networks found: " + string.Join(", ", found);
         throw new CniRuntimeException($"no net configuration with name {GoText.Quote(name)} in {dir}{existing}");
     }
 
@@ -76,7 +77,7 @@ public static class ConfLoader
             try
             {
                 var list = LoadListFile(file);
-                Add(new NetworkSummary(file, list.Name, list.CniVersion, list.Plugins.Select(p => PluginHeader.Of(p).Type).ToList(), null));
+                Add(new NetworkSummary(file, list.Name, list.CniVersion, PluginTypes(list), null));
             }
             catch (Exception e) when (e is CniRuntimeException or CniException)
             {
@@ -88,7 +89,7 @@ public static class ConfLoader
             try
             {
                 var list = NetworkConfigList.FromSingleConf(LoadPluginFile(file), file);
-                Add(new NetworkSummary(file, list.Name, list.CniVersion, list.Plugins.Select(p => PluginHeader.Of(p).Type).ToList(), null));
+                Add(new NetworkSummary(file, list.Name, list.CniVersion, PluginTypes(list), null));
             }
             catch (Exception e) when (e is CniRuntimeException or CniException)
             {
@@ -102,10 +103,18 @@ public static class ConfLoader
     public static IReadOnlyList<string> ConfFiles(string dir, params string[] extensions)
     {
         if (!Directory.Exists(dir)) return [];
-        return Directory.EnumerateFileSystemEntries(dir)
-            .Where(path => !Directory.Exists(path) && extensions.Contains(Path.GetExtension(path), StringComparer.Ordinal))
-            .OrderBy(path => path, StringComparer.Ordinal)
-            .ToList();
+        var files = new List<string>();
+        foreach (var path in Directory.EnumerateFileSystemEntries(dir))
+            if (Array.IndexOf(extensions, Path.GetExtension(path)) >= 0 && !Directory.Exists(path)) files.Add(path);
+        files.Sort(StringComparer.Ordinal);
+        return files;
+    }
+
+    private static List<string> PluginTypes(NetworkConfigList list)
+    {
+        var types = new List<string>(list.Plugins.Count);
+        foreach (var plugin in list.Plugins) types.Add(PluginHeader.Of(plugin).Type);
+        return types;
     }
 
     /// <summary>libcni <c>NetworkPluginConfFromBytes</c>: a JSON object with a non-empty <c>type</c>.</summary>

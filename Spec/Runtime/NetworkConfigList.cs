@@ -27,18 +27,29 @@ public sealed class NetworkConfigList
     /// <summary>libcni <c>NetworkConfFromBytes</c>: inlined plugins only.</summary>
     public static NetworkConfigList FromBytes(byte[] bytes, string? file = null) => From(NetConfList.Parse(bytes), bytes, file, []);
 
-    internal static NetworkConfigList From(NetConfList list, byte[] bytes, string? file, IReadOnlyList<(JsonElement Plugin, string File)> appended) => new()
+    internal static NetworkConfigList From(NetConfList list, byte[] bytes, string? file, IReadOnlyList<(JsonElement Plugin, string File)> appended)
     {
-        Name = list.Name,
-        CniVersion = list.CniVersion,
-        DisableCheck = list.DisableCheck,
-        DisableGC = list.DisableGC,
-        LoadOnlyInlinedPlugins = list.LoadOnlyInlinedPlugins,
-        Plugins = [.. list.Plugins, .. appended.Select(a => a.Plugin)],
-        PluginFiles = [.. list.Plugins.Select(_ => file), .. appended.Select(a => (string?)a.File)],
-        Bytes = bytes,
-        File = file,
-    };
+        var plugins = new List<JsonElement>(list.Plugins);
+        var pluginFiles = new List<string?>(list.Plugins.Count + appended.Count);
+        for (var i = 0; i < list.Plugins.Count; i++) pluginFiles.Add(file);
+        foreach (var (plugin, pluginFile) in appended)
+        {
+            plugins.Add(plugin);
+            pluginFiles.Add(pluginFile);
+        }
+        return new()
+        {
+            Name = list.Name,
+            CniVersion = list.CniVersion,
+            DisableCheck = list.DisableCheck,
+            DisableGC = list.DisableGC,
+            LoadOnlyInlinedPlugins = list.LoadOnlyInlinedPlugins,
+            Plugins = plugins,
+            PluginFiles = pluginFiles,
+            Bytes = bytes,
+            File = file,
+        };
+    }
 
     /// <summary>
     /// libcni <c>ConfListFromConf</c>: a single plugin config becomes

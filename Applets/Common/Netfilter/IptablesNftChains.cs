@@ -17,14 +17,23 @@ public static class IptablesNftChains
     /// </summary>
     public static int Remove(NftHandle nft, IReadOnlyList<(string Chain, string From)> chains)
     {
-        var present = nft.ListChains(null, Table).Where(c => c.Family is NftFamily.Ip or NftFamily.Ip6).ToList();
-        var families = present.Where(c => chains.Any(x => x.Chain == c.Name)).Select(c => c.Family).Distinct().ToList();
-        foreach (NftFamily family in families)
+        var present = new List<NftChainInfo>();
+        foreach (var c in nft.ListChains(null, Table))
+            if (c.Family is NftFamily.Ip or NftFamily.Ip6) present.Add(c);
+        // The families in the order their first chain to remove was listed.
+        var wanted = Names(chains);
+        var families = new List<NftFamily>();
+        foreach (var c in present)
+            if (!families.Contains(c.Family) && wanted.Contains(c.Name)) families.Add(c.Family);
+        foreach (var family in families)
         {
-            var names = present.Where(c => c.Family == family).Select(c => c.Name).ToHashSet();
+            var names = new HashSet<string>();
+            foreach (var c in present)
+                if (c.Family == family) names.Add(c.Name);
             var batch = new NftBatch();
-            foreach (var (chain, from) in chains.Where(x => names.Contains(x.Chain)))
+            foreach (var (chain, from) in chains)
             {
+                if (!names.Contains(chain)) continue;
                 if (names.Contains(from))
                     foreach (NftRuleInfo rule in nft.ListRules(family, Table, from))
                         if (rule.JumpTargets.Contains(chain))
@@ -34,5 +43,12 @@ public static class IptablesNftChains
             nft.Commit(batch);
         }
         return families.Count;
+    }
+
+    private static HashSet<string> Names(IReadOnlyList<(string Chain, string From)> chains)
+    {
+        var names = new HashSet<string>();
+        foreach (var (chain, _) in chains) names.Add(chain);
+        return names;
     }
 }
