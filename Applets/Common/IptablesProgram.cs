@@ -68,10 +68,15 @@ public sealed class IptablesProgram
         if (!NatChainExists(chain))
             return;
         var listing = Try("-t", Nat, "-L", from, "-n", "--line-numbers");
-        var jumps = listing.Stdout.Split('\n')
-            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Where(f => f.Length > 1 && f[1] == chain && int.TryParse(f[0], out _))
-            .Select(f => int.Parse(f[0])).OrderDescending();
+        var jumps = new List<int>();
+        foreach (var line in listing.Stdout.Split('\n'))
+        {
+            var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (f.Length > 1 && f[1] == chain && int.TryParse(f[0], out var number)) jumps.Add(number);
+        }
+        // Last first: deleting a rule renumbers the ones after it.
+        jumps.Sort();
+        jumps.Reverse();
         foreach (int number in jumps)
             Run("-t", Nat, "-D", from, number.ToString());
         Run("-t", Nat, "-F", chain);

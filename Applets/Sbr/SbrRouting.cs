@@ -69,7 +69,7 @@ public static class SbrRouting
                 table = NextFree(used, table + 1);
             }
             // Routes through a gateway go first, so that the undo (in reverse) puts the on-link routes they need back first.
-            foreach (var r in linkRoutes.OrderBy(r => r.Gateway is null))
+            foreach (var r in ByGateway(linkRoutes, gatewayFirst: true))
             {
                 var hinted = cfg.AddSourceHints && r.Gateway is null ? sources.FirstOrDefault(s => s.Family == r.Family && Equals(r.Destination, s.Subnet)) : null;
                 if (hinted is not null)
@@ -173,12 +173,30 @@ public static class SbrRouting
     {
         // On-link routes first: main must reach a gateway again before the routes through it come back.
         foreach (var family in new[] { AddressFamily.InterNetwork, AddressFamily.InterNetworkV6 })
-            foreach (var r in TableRoutes(rtnl, family, table).Where(r => r.OutIndex == index).OrderBy(r => r.Gateway is not null))
+            foreach (var r in ByGateway(OnLink(TableRoutes(rtnl, family, table), index), gatewayFirst: false))
             {
                 if (!(r.Destination is null && r.Protocol == AddedHere))
                     Rollback.Run(log, $"move {r} back to main", () => rtnl.ReplaceRoute(r with { Table = MainTable }));
                 Rollback.Run(log, $"delete {r}", () => rtnl.DeleteRoute(r));
             }
+    }
+
+    /// <summary>A stable sort on whether a route has a gateway: the ones with one first, or last.</summary>
+    private static List<RouteSpec> ByGateway(IEnumerable<RouteSpec> routes, bool gatewayFirst)
+    {
+        var first = new List<RouteSpec>();
+        var rest = new List<RouteSpec>();
+        foreach (var r in routes) ((r.Gateway is not null) == gatewayFirst ? first : rest).Add(r);
+        first.AddRange(rest);
+        return first;
+    }
+
+    private static List<RouteSpec> OnLink(IEnumerable<RouteSpec> routes, int index)
+    {
+        var onLink = new List<RouteSpec>();
+        foreach (var r in routes)
+            if (r.OutIndex == index) onLink.Add(r);
+        return onLink;
     }
 
     private static void Step(Action step, string what)

@@ -32,11 +32,13 @@ public sealed partial class RtnlHandle
             (ref NetlinkWriter w, uint seq) => BridgeMessages.DeleteVlan(ref w, seq, portIndex, vid, target));
 
     /// <summary><c>bridge vlan show dev X</c>; empty when the port has no VLANs (always so without VLAN filtering).</summary>
-    public IReadOnlyList<BridgeVlan> ListBridgeVlans(int portIndex) =>
-        Dump("RTM_GETLINK AF_BRIDGE vlan dump", BridgeMessages.DumpVlans, ParsePortVlans)
-            .Where(p => p.Index == portIndex)
-            .SelectMany(p => p.Vlans)
-            .ToList();
+    public IReadOnlyList<BridgeVlan> ListBridgeVlans(int portIndex)
+    {
+        var vlans = new List<BridgeVlan>();
+        foreach (var port in Dump("RTM_GETLINK AF_BRIDGE vlan dump", BridgeMessages.DumpVlans, ParsePortVlans))
+            if (port.Index == portIndex) vlans.AddRange(port.Vlans);
+        return vlans;
+    }
 
     private sealed record PortVlans(int Index, List<BridgeVlan> Vlans);
 
