@@ -9,7 +9,7 @@
 # ADD/DEL (TCP+UDP), firewall ADD/DEL on its nftables backend, bandwidth ADD/DEL (both directions), macvlan+host-local
 # ADD/DEL, host-local ADD/DEL with 240 allocations held, firewall ADD/DEL on its iptables backend (the node's filter
 # FORWARD policy DROP), cnitool add/del of podman's default list (bridge, portmap, firewall, tuning) and of
-# containerd's CRI list (+ bandwidth). Netns cbt-ps-node-$$ and cbt-ps-c-$$, 10.199.173.0/24 (four /26), links
+# containerd's CRI list (+ bandwidth), host-device (static IPAM) ADD, sbr ADD/DEL on it, host-device DEL. Netns cbt-ps-node-$$ and cbt-ps-c-$$, 10.199.173.0/24 (four /26), links
 # cbtps*, all inside the node netns; portmap and firewall records of the cbt-ps-* networks removed on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +19,7 @@ work=$(mktemp -d /tmp/cnibox-order.XXXXXX)
 node="cbt-ps-node-$$" cont="cbt-ps-c-$$"
 cleanup() {
   ip netns del "$cont" 2>/dev/null || true; ip netns del "$node" 2>/dev/null || true
-  rm -rf "$work" /var/lib/cni/portmap/cbt-ps-* /var/lib/cni/firewall/cbt-ps-*
+  rm -rf "$work" /var/lib/cni/portmap/cbt-ps-* /var/lib/cni/firewall/cbt-ps-* /run/cni/host-device/order_*
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -128,5 +128,18 @@ for list in "cbt-ps-pod $podcaps" "cbt-ps-cri $cricaps"; do
       "$work/bin/cnitool" $verb "${list%% *}" "/var/run/netns/$cont" >"$work/out.$n" 2>"$work/err.$n"
   done
 done
+# host-device (static IPAM) moves a node veth in as eth2, sbr moves its routes to a table and back, host-device DEL
+# moves it out again (10.199.173.250 of the last /26, free again after macvlan's DEL).
+ip -n "$node" link add cbtps6 type veth peer name cbtps7
+ip -n "$node" link set cbtps7 up
+echo "{\"cniVersion\":\"1.0.0\",\"name\":\"cbt-ps-hd\",\"type\":\"host-device\",\"device\":\"cbtps6\",
+ \"ipam\":{\"type\":\"static\",\"addresses\":[{\"address\":\"10.199.173.250/26\",\"gateway\":\"10.199.173.193\"}]}}" >"$work/hd.json"
+echo "{\"cniVersion\":\"1.0.0\",\"name\":\"cbt-ps-sbr\",\"type\":\"sbr\",
+ \"prevResult\":{\"cniVersion\":\"1.0.0\",\"interfaces\":[{\"name\":\"eth2\",\"sandbox\":\"/var/run/netns/$cont\"}],
+  \"ips\":[{\"address\":\"10.199.173.250/26\",\"gateway\":\"10.199.173.193\",\"interface\":0}]}}" >"$work/sbr.json"
+call ADD host-device "$work/hd.json" eth2
+call ADD sbr "$work/sbr.json" eth2
+call DEL sbr "$work/sbr.json" eth2
+call DEL host-device "$work/hd.json" eth2
 python3 bench/startup-order.py "$work/nm" $(ls -v "$work"/cg.*) >bench/startup.order  # in call order: VERSION first
 echo "startup.order: $(wc -l <bench/startup.order) methods from $n calls" >&2
