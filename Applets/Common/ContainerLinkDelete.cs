@@ -17,7 +17,8 @@ public static class ContainerLinkDelete
     /// Deletes <paramref name="ifName"/> in <paramref name="netns"/> and runs <paramref name="teardown"/> (nf_tables work
     /// through <see cref="NetfilterCall"/>, in the host netns). An empty or vanished netns, or no such link, is nothing
     /// to delete (false), and the teardown still runs. A path that is not a netns fails before the teardown. Errors come
-    /// out in the sequential order: the link's, then the teardown's.
+    /// out in the sequential order: the link's, then the teardown's. Without a teardown it is one RTM_DELLINK by name
+    /// (Go first lists the link's addresses for its iptables-only masquerade teardown; ours needs none).
     /// </summary>
     public static bool Run(string netns, string ifName, Action? teardown)
     {

@@ -62,27 +62,6 @@ public static class Veth
             throw new CniException(ErrorCode.Internal, $"container veth name provided ({ifName}) already exists");
     }
 
-    /// <summary>
-    /// DEL's half: one RTM_DELLINK by name in the container (the host peer goes with it). False when there was nothing
-    /// to delete: no netns, a vanished netns, or no such link. Go first lists the link's addresses for its
-    /// iptables-only masquerade teardown; ours needs none, so that dump and the lookup are gone.
-    /// </summary>
-    public static bool DeleteContainerLink(string netns, string ifName)
-    {
-        if (netns.Length == 0) return false;
-        using var rtnl = ContainerNetns.TryOpenRtnl(netns);
-        if (rtnl is null) return false;
-        try
-        {
-            rtnl.DeleteLink(ifName);
-            return true;
-        }
-        catch (NetlinkException e) when (e.IsNotFound)
-        {
-            return false;
-        }
-    }
-
     private static void TryWrite(string key, string value, ILogger log)
     {
         try

@@ -37,7 +37,7 @@ public sealed class DummyApplet(IIpamInvoker? ipam = null) : CniPlugin<PluginCon
     protected override void Del(PluginCall call, PluginConfig cfg)
     {
         if (cfg.IpamType.Length > 0) _ipam.Del(call, cfg.IpamType);
-        if (Veth.DeleteContainerLink(call.Netns, call.IfName))
+        if (ContainerLinkDelete.Run(call.Netns, call.IfName, teardown: null))
             call.Log.Debug("deleted {IfName}", call.IfName);
     }
 

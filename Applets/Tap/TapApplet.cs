@@ -72,7 +72,7 @@ public sealed class TapApplet(IIpamInvoker? ipam = null) : CniPlugin<TapConfig>
     protected override void Del(PluginCall call, TapConfig cfg)
     {
         if (cfg.IpamType.Length > 0) _ipam.Del(call, cfg.IpamType);
-        if (Veth.DeleteContainerLink(call.Netns, call.IfName))
+        if (ContainerLinkDelete.Run(call.Netns, call.IfName, teardown: null))
             call.Log.Debug("deleted {IfName}", call.IfName);
     }
 

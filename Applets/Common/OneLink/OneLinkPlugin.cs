@@ -95,7 +95,7 @@ public abstract class OneLinkPlugin<TConfig>(IIpamInvoker? ipam) : CniPlugin<TCo
     protected sealed override void Del(PluginCall call, TConfig cfg)
     {
         if (cfg.Config.IpamType.Length > 0) Ipam.Del(call, cfg.Config.IpamType);
-        if (Veth.DeleteContainerLink(call.Netns, call.IfName))
+        if (ContainerLinkDelete.Run(call.Netns, call.IfName, teardown: null))
             call.Log.Debug("deleted {IfName}", call.IfName);
     }
 
