@@ -45,7 +45,6 @@ public static class NetfilterCall
         }
     }
 
-    // Declared after the methods: the startup order file names their lambdas by member position.
     [ThreadStatic] private static List<NftHandle>? t_closeLater;
 
     private sealed class DeferredCloses : IDisposable
