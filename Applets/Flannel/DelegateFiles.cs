@@ -56,7 +56,7 @@ public sealed class DelegateFiles(string dataDir)
         }
         if (errno == LibC.ENOENT)
         {
-            Directory.CreateDirectory(dataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            StateDirectories.Create(dataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             return;
         }
         if (result != 0 && errno != LibC.EEXIST) throw Failure("mkdir", dataDir, errno);

@@ -10,7 +10,7 @@ namespace CniBox.Applets.HostDevice;
 /// device bound to a userspace (DPDK) driver is neither moved nor configured. A refused value is code 7 where Go
 /// says 999, as everywhere in cnibox.
 /// </summary>
-public sealed class HostDeviceConfig
+public sealed record HostDeviceConfig
 {
     public const string SysBusPci = "/sys/bus/pci/devices";
 
@@ -48,16 +48,7 @@ public sealed class HostDeviceConfig
             throw new CniException(ErrorCode.InvalidNetworkConfig, "specify either \"device\", \"hwaddr\", \"kernelpath\" or \"pciBusID\"");
         foreach (var (key, value) in new[] { ("device", config.Device), ("hwaddr", config.HwAddr), ("kernelpath", config.KernelPath), ("pciBusID", config.PciBusId) })
             if (value.Contains('\0')) throw new CniException(ErrorCode.InvalidNetworkConfig, $"invalid {key} {GoText.Quote(value)}: it has a NUL byte");
-        if (config.PciBusId.Length == 0) return config;
-        return new HostDeviceConfig
-        {
-            Config = config.Config,
-            Device = config.Device,
-            HwAddr = config.HwAddr,
-            KernelPath = config.KernelPath,
-            PciBusId = config.PciBusId,
-            DpdkMode = HasUserspaceDriver(sysBusPci, config.PciBusId),
-        };
+        return config.PciBusId.Length == 0 ? config : config with { DpdkMode = HasUserspaceDriver(sysBusPci, config.PciBusId) };
     }
 
     /// <summary>Go's hasDpdkDriver: the name of the directory <c>&lt;pci&gt;/driver</c> resolves to.</summary>

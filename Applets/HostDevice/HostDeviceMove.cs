@@ -36,7 +36,7 @@ public static class HostDeviceMove
                 ?? throw new CniException(ErrorCode.Internal, $"failed to find \"{ifName}\" in the container");
             undo.Push(($"move {ifName} back to the node", () => container.MoveLink(inContainer.Index, host.Namespace, device.Name)));
             Step(() => container.SetLinkUp(inContainer.Index), $"failed to set \"{ifName}\" up");
-            return container.GetLink(ifName) ?? throw new CniException(ErrorCode.Internal, $"failed to find \"{ifName}\"");
+            return inContainer with { Flags = inContainer.Flags | InterfaceFlags.Up };
         }
         catch
         {

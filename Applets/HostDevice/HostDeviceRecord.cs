@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using CniBox.Applets.Common;
 using CniBox.Netlink.Addresses;
+using CniBox.Netlink.Constants;
 using CniBox.Netlink.Links;
 using CniBox.Netlink.Rtnl;
 using Serilog;
@@ -18,10 +20,9 @@ public sealed record HostDeviceRecord(bool Up, IReadOnlyList<(IPAddress Address,
 {
     public const string DefaultDir = "/run/cni/host-device";
 
-    private const uint IfaPermanent = 0x80;
-
-    /// <summary>The address flags one sets (<c>ip addr add ... nodad noprefixroute</c> ...): NODAD, HOMEADDRESS, MANAGETEMPADDR, NOPREFIXROUTE, MCAUTOJOIN.</summary>
-    private const uint SettableFlags = 0x02 | 0x10 | 0x100 | 0x200 | 0x400;
+    /// <summary>The address flags one sets (<c>ip addr add ... nodad noprefixroute</c> ...).</summary>
+    private const uint SettableFlags =
+        Ifa.IFA_F_NODAD | Ifa.IFA_F_HOMEADDRESS | Ifa.IFA_F_MANAGETEMPADDR | Ifa.IFA_F_NOPREFIXROUTE | Ifa.IFA_F_MCAUTOJOIN;
 
     public static string PathFor(string dir, string containerId, string ifName) =>
         Path.Combine(dir, NetworkStateDir.SafeName($"{containerId}_{ifName}"));
@@ -29,12 +30,13 @@ public sealed record HostDeviceRecord(bool Up, IReadOnlyList<(IPAddress Address,
     /// <summary>The node-side state of <paramref name="device"/> before it moves.</summary>
     public static HostDeviceRecord Of(RtnlHandle host, LinkInfo device) => new(device.IsUp,
         [.. host.DumpAddresses(index: device.Index)
-            .Where(a => (a.Flags & IfaPermanent) != 0 && !(a.Family == AddressFamily.InterNetworkV6 && a.Address.IsIPv6LinkLocal))
+            .Where(a => (a.Flags & Ifa.IFA_F_PERMANENT) != 0 && !(a.Family == AddressFamily.InterNetworkV6 && a.Address.IsIPv6LinkLocal))
             .Select(a => (a.Address, a.PrefixLength, a.Flags & SettableFlags))]);
 
     public void Write(string path) =>
         NetworkStateDir.Write(Path.GetDirectoryName(path)!, () =>
-            File.WriteAllLines(path, [Up ? "up" : "down", .. Addresses.Select(a => $"{a.Address}/{a.Prefix}" + (a.Flags == 0 ? "" : $" {a.Flags}"))]));
+            NetworkStateDir.WriteFile(path, Encoding.UTF8.GetBytes(string.Join('\n',
+                [Up ? "up" : "down", .. Addresses.Select(a => $"{a.Address}/{a.Prefix}" + (a.Flags == 0 ? "" : $" {a.Flags}"))]) + "\n")));
 
     /// <summary>Removes the record and, with its last one, the directory; a record already gone is fine.</summary>
     public static void Delete(string path)

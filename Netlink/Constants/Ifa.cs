@@ -14,7 +14,10 @@ public static class Ifa
     public const uint IFA_F_NODAD = 0x02;
     public const uint IFA_F_OPTIMISTIC = 0x04;
     public const uint IFA_F_DADFAILED = 0x08;
+    public const uint IFA_F_HOMEADDRESS = 0x10;
     public const uint IFA_F_TENTATIVE = 0x40;
     public const uint IFA_F_PERMANENT = 0x80;
+    public const uint IFA_F_MANAGETEMPADDR = 0x100;
     public const uint IFA_F_NOPREFIXROUTE = 0x200;
+    public const uint IFA_F_MCAUTOJOIN = 0x400;
 }

@@ -79,8 +79,8 @@ public abstract class OneLinkPlugin<TConfig>(IIpamInvoker? ipam) : CniPlugin<TCo
     {
         var addressing = Addressing(cfg);
         using var container = ContainerNetns.OpenRtnl(call.Netns);
-        using var host = RtnlHandle.Open();
-        var creator = cfg.LinkInContainer ? container : host;
+        using var host = cfg.LinkInContainer ? null : RtnlHandle.Open();
+        var creator = host ?? container;
         var master = OneLinkMaster.Resolve(creator, cfg.Master);
         var link = OneLinkCreation.CreateRenamed(creator, container, Kind, call.IfName, Creation(creator, master, cfg), call.Log);
         var result = OneLinkAddresses.Apply(call, container, link, Ipam, cfg.Config.IpamType, addressing, ChainedResult(cfg),
