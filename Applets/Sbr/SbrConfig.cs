@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using CniBox.Applets.Common;
 using CniBox.Applets.Common.Chained;
 using CniBox.Spec;
+using CniBox.Spec.Addressing;
 
 namespace CniBox.Applets.Sbr;
 
@@ -29,10 +30,11 @@ public sealed class SbrConfig : IChainedConfig
         IPAddress? v4 = null, v6 = null;
         foreach (var text in keys.Gateways ?? [])
         {
-            if (!IPAddress.TryParse(text, out var gw) || text.Contains('%'))
+            // Go's net.ParseIP (IpAddr): refuses .NET's inet_aton forms ("10", "1.2.3", octal) and zones; v4-mapped is v4.
+            if (!IpAddr.TryParse(text, out var ip))
                 throw new CniException(ErrorCode.InvalidNetworkConfig, $"invalid gateway \"{text}\": not an IP address");
-            if (gw.IsIPv4MappedToIPv6) gw = gw.MapToIPv4();
-            if (gw.AddressFamily == AddressFamily.InterNetwork)
+            var gw = new IPAddress(ip.ToBytes());
+            if (ip.IsV4)
                 v4 = v4 is null ? gw : throw new CniException(ErrorCode.InvalidNetworkConfig, "only one IPv4 gateway may be given in \"gateways\"");
             else
                 v6 = v6 is null ? gw : throw new CniException(ErrorCode.InvalidNetworkConfig, "only one IPv6 gateway may be given in \"gateways\"");
