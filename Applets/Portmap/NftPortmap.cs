@@ -80,7 +80,7 @@ public sealed class NftPortmap(ILogger log, NftHandle handle, IReadOnlyList<stri
     private bool DeleteRecorded(NftHandle nft, string containerId, List<HostPortEntry> deleted)
     {
         if (recorded is not { Count: > 0 }) return false;
-        var batches = new Dictionary<NftFamily, NftBatch>();
+        var batch = new NftBatch();
         var published = new List<HostPortEntry>();
         foreach (var line in recorded.Distinct())
         {
@@ -90,11 +90,11 @@ public sealed class NftPortmap(ILogger log, NftHandle handle, IReadOnlyList<stri
             var family = parts[0] == "ip" ? NftFamily.Ip : NftFamily.Ip6;
             if (nft.GetRule(family, Table, parts[1], h) is not { } rule || rule.Comment != containerId)
                 return false;
-            (batches.TryGetValue(family, out var b) ? b : batches[family] = new NftBatch()).DeleteRule(rule);
+            batch.DeleteRule(rule);
             if (Entry(rule) is { } entry) published.Add(entry);
         }
-        foreach (var batch in batches.Values)
-            nft.Commit(batch);
+        // One commit for both families: every message carries its own family, as in `nft -f`.
+        nft.Commit(batch);
         deleted.AddRange(published);
         return true;
     }
