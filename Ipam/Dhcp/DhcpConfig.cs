@@ -29,7 +29,7 @@ public sealed record DhcpConfig(string Name, string SocketPath, IReadOnlyList<by
     {
         try
         {
-            var root = JsonDocument.Parse(stdin).RootElement;
+            var root = GoJsonInput.Parse(stdin).RootElement; // Go's decoding of invalid UTF-8, as every config
             var conf = NetConf.FromElement(root);
             var ipam = JsonFields.Root(root, "main.NetConf").Object("ipam", "main.IPAMConfig");
             return Read(conf.Name ?? "", ipam, cniArgs);

@@ -1,3 +1,4 @@
+using CniBox.Netlink.Constants;
 using CniBox.Ipam.Dhcp.Protocol;
 using CniBox.Spec.Results;
 
@@ -10,8 +11,6 @@ namespace CniBox.Ipam.Dhcp;
 /// </summary>
 public static class LeaseResult
 {
-    public const int ScopeLink = 253;
-
     public static CniResult Of(DhcpLease lease, int priority)
     {
         var result = new CniResult();
@@ -26,7 +25,7 @@ public static class LeaseResult
             {
                 Dst = $"{route.Destination}/{route.PrefixLength}",
                 Gw = route.Gateway?.ToString(),
-                Scope = route.Gateway is null ? ScopeLink : null,
+                Scope = route.Gateway is null ? Rtm.RT_SCOPE_LINK : null,
                 Priority = priority > 0 ? priority : null,
             });
         }

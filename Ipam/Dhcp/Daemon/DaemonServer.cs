@@ -45,7 +45,6 @@ public sealed class DaemonServer(LeaseManager leases, ILogger log)
 
     private static bool Answers(string path)
     {
-        if (!File.Exists(path)) return false;
         using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {

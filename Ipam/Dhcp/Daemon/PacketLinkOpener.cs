@@ -1,4 +1,5 @@
 using CniBox.Ipam.Dhcp.Protocol;
+using CniBox.Netlink.Links;
 using CniBox.Netlink.Namespaces;
 using CniBox.Netlink.Packet;
 using CniBox.Netlink.Rtnl;
@@ -32,7 +33,7 @@ public sealed class PacketLinkOpener(string netnsPath, string ifName) : IDhcpLin
                 var link = rtnl.GetLink(ifName) ?? throw new LinkGoneException($"no link {ifName} in {netnsPath}");
                 if (!link.IsUp) rtnl.SetLinkUp(link.Index);
                 index = link.Index;
-                mac = Convert.FromHexString((link.Mac ?? "").Replace(":", ""));
+                mac = link.Mac is null ? [] : LinkMessages.TryParseMac(link.Mac) ?? [];
             }
             if (mac.Length != 6) throw new LinkGoneException($"{ifName} in {netnsPath} has no ethernet address");
             return new PacketLink(PacketSocket.OpenUdp(ns, index, UdpFrame.ClientPort), mac);

@@ -50,11 +50,7 @@ public sealed record DhcpLease
     /// <summary>The mask's prefix length; without option 1, the address class's default mask, as Go's client does.</summary>
     private static int PrefixOf(IPAddress? mask, IPAddress address)
     {
-        if (mask is null)
-        {
-            byte first = address.GetAddressBytes()[0];
-            return first < 128 ? 8 : first < 192 ? 16 : 24;
-        }
+        if (mask is null) return LeaseRoutes.ClassfulPrefix(address);
         uint bits = (uint)System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(mask.GetAddressBytes());
         return System.Numerics.BitOperations.PopCount(bits);
     }

@@ -47,7 +47,8 @@ public static class LeaseRoutes
         return routes;
     }
 
-    private static int ClassfulPrefix(IPAddress destination)
+    /// <summary>The address class's default prefix (A /8, B /16, C /24), as Go's client uses without a mask.</summary>
+    internal static int ClassfulPrefix(IPAddress destination)
     {
         byte first = destination.GetAddressBytes()[0];
         return first < 128 ? 8 : first < 192 ? 16 : 24;
