@@ -1,4 +1,5 @@
 using CniBox.Applets.Common;
+using CniBox.Applets.Common.OneLink;
 using CniBox.Ipam;
 using CniBox.Netlink;
 using CniBox.Netlink.Links;
@@ -104,7 +105,7 @@ public sealed class TapApplet(IIpamInvoker? ipam = null) : CniPlugin<TapConfig>
     {
         if (container.GetLink(call.IfName) is not null)
             throw new CniException(ErrorCode.Internal, $"failed to rename tap to \"{call.IfName}\": file exists");
-        var tmpName = $"veth{Random.Shared.Next():x8}";
+        var tmpName = OneLinkCreation.TemporaryName();
         try
         {
             TunDevice.CreatePersistentTap(container.Namespace, new TapOptions(tmpName)

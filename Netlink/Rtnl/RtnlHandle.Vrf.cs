@@ -15,15 +15,7 @@ public sealed partial class RtnlHandle
     /// The kernel has no vrf driver: rtnetlink answers an unknown IFLA_INFO_KIND with EOPNOTSUPP ("Unknown device
     /// type"), after trying to load rtnl-link-vrf.
     /// </exception>
-    public void AddVrf(string name, uint table)
-    {
-        try
-        {
-            Execute($"RTM_NEWLINK {name} type vrf table {table}", (ref NetlinkWriter w, uint seq) => LinkMessages.AddVrf(ref w, seq, name, table));
-        }
-        catch (NetlinkException e) when (e.Errno == EOPNOTSUPP)
-        {
-            throw new NotSupportedByKernelException(VrfFeature, e);
-        }
-    }
+    public void AddVrf(string name, uint table) =>
+        AddChildLink($"RTM_NEWLINK {name} type vrf table {table}", VrfFeature, null,
+            (ref NetlinkWriter w, uint seq, int _) => LinkMessages.AddVrf(ref w, seq, name, table));
 }
