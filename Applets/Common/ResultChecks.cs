@@ -1,3 +1,4 @@
+using CniBox.Netlink.Constants;
 using System.Net;
 using System.Net.Sockets;
 using CniBox.Netlink.Addresses;
@@ -13,7 +14,7 @@ namespace CniBox.Applets.Common;
 /// <summary>CHECK helpers shared by bridge and ptp (pkg/ip ValidateExpectedInterfaceIPs / ValidateExpectedRoute).</summary>
 public static class ResultChecks
 {
-    private const uint MainTable = 254;
+    private const uint MainTable = Rta.RT_TABLE_MAIN;
 
     /// <summary>The prevResult CHECK works on; <paramref name="plugin"/> prefixes the "missing" error as Go does.</summary>
     public static CniResult RequirePrevResult(NetConf conf, string prefix) =>

@@ -1,3 +1,4 @@
+using CniBox.Netlink.Constants;
 using System.Net;
 using System.Net.Sockets;
 using CniBox.Applets.Common;
@@ -28,7 +29,7 @@ public sealed record SourceAddress(IPAddress Ip, IPNetwork Subnet, IPAddress? Ga
 public static class SbrRouting
 {
     public const uint FirstTable = 100;
-    private const uint MainTable = 254;
+    private const uint MainTable = Rta.RT_TABLE_MAIN;
 
     /// <summary>
     /// RTPROT_STATIC on the default route ADD adds to a table (Go: RTPROT_BOOT). When main had a default route too, its

@@ -1,3 +1,4 @@
+using CniBox.Netlink.Constants;
 using System.Net.Sockets;
 using CniBox.Applets.Common;
 using CniBox.Netlink.Addresses;
@@ -18,7 +19,7 @@ namespace CniBox.Applets.Vrf;
 /// </summary>
 public static class VrfPort
 {
-    private const uint MainTable = 254;
+    private const uint MainTable = Rta.RT_TABLE_MAIN;
     private static readonly TimeSpan RouteWait = TimeSpan.FromMilliseconds(2500);
 
     public static void Enslave(RtnlHandle rtnl, LinkInfo vrf, uint table, string ifName, ILogger log)
